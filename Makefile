@@ -1,0 +1,34 @@
+# Thin wrapper over tools/install-deps.sh, the CMake presets and the chipsim binary.
+# Quick start: `make run` and `make test` (see README.md).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+RESULTS ?= results/h20-2025.h5
+
+.PHONY: run test build deps asan tsan clean
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+run: build
+	build/release/tools/chipsim run --force -o $(RESULTS)
+
+test: deps
+	cmake --preset ci
+	cmake --build --preset ci -j $(JOBS)
+	ctest --preset ci -j $(JOBS)
+
+asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+tsan: deps
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,94 @@
+#include "analysis/summary.hpp"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+
+namespace analysis {
+
+using sim::world::MetricAxis;
+using sim::world::RunResults;
+
+namespace {
+
+const sim::world::Metric& require(const RunResults& r, MetricAxis axis, const char* name) {
+  const sim::world::Metric* m = r.find(axis, name);
+  if (m == nullptr)
+    throw sim::IoError(sim::concat("result has no metric /metrics/", sim::world::axis_name(axis),
+                                   "/", name));
+  return *m;
+}
+
+std::string human(double v) {
+  char buf[32];
+  const double a = v < 0 ? -v : v;
+  if (a >= 1e12) std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
+  else if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+}  // namespace
+
+Headline headline(const RunResults& r) {
+  Headline h;
+  const std::size_t months = r.months.size();
+  const std::size_t reps = r.replicates;
+  if (months == 0 || reps == 0) return h;
+  h.last_month = r.months.back();
+  const double per_rep = 1.0 / static_cast<double>(reps);
+
+  const auto& stock = require(r, MetricAxis::country, "compute_stock_h100e");
+  const std::size_t c = r.country_ids.size();
+  std::map<std::string, double> by_bloc;
+  for (std::size_t i = 0; i < c; ++i) by_bloc[r.country_blocs[i]] += 0.0;
+  for (std::size_t rep = 0; rep < reps; ++rep)
+    for (std::size_t i = 0; i < c; ++i)
+      by_bloc[r.country_blocs[i]] += stock.values[rep][(months - 1) * c + i] * per_rep;
+  h.compute_by_bloc_h100e.assign(by_bloc.begin(), by_bloc.end());
+
+  const auto& revenue = require(r, MetricAxis::agent, "revenue_usd");
+  const std::size_t n = r.agent_ids.size();
+  for (std::size_t a = 0; a < n; ++a) {
+    if (r.agent_kinds[a] != "chipmaker") continue;
+    double total = 0;
+    for (std::size_t rep = 0; rep < reps; ++rep)
+      for (std::size_t t = 0; t < months; ++t) total += revenue.values[rep][t * n + a] * per_rep;
+    h.revenue_by_chipmaker_usd.emplace_back(r.agent_ids[a], total);
+  }
+
+  for (const auto& f : r.flows) {
+    const double u = f.units * per_rep;
+    h.chips_sold += u;
+    switch (f.channel) {
+      case sim::world::Channel::legal: h.chips_legal += u; break;
+      case sim::world::Channel::licensed: h.chips_licensed += u; break;
+      case sim::world::Channel::diverted: h.chips_diverted += u; break;
+    }
+  }
+  h.events = r.events.size() / reps;
+  return h;
+}
+
+std::string format_summary(const RunResults& r) {
+  const Headline h = headline(r);
+  std::ostringstream out;
+  out << "scenario " << r.scenario_name << ": " << (r.months.empty() ? "" : r.months.front())
+      << " to " << h.last_month << ", seed " << r.seed << ", " << r.replicates << " replicate"
+      << (r.replicates == 1 ? "" : "s") << (r.replicates > 1 ? " (means shown)" : "") << "\n";
+  out << "  compute stock at " << h.last_month << " (H100e):";
+  for (const auto& [bloc, v] : h.compute_by_bloc_h100e) out << "  " << bloc << " " << human(v);
+  out << "\n  chipmaker revenue, whole run (USD):";
+  for (const auto& [id, v] : h.revenue_by_chipmaker_usd) out << "  " << id << " " << human(v);
+  out << "\n  chips sold: " << human(h.chips_sold) << " (legal " << human(h.chips_legal)
+      << ", licensed " << human(h.chips_licensed) << ", diverted " << human(h.chips_diverted)
+      << ")\n  events logged: " << h.events << "\n";
+  return out.str();
+}
+
+}  // namespace analysis

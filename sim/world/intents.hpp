@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace sim::world {
+
+/// An AI lab's wish to buy one product from one seller, made in one origin country.
+struct Bid {
+  std::size_t seller = 0;
+  std::size_t product = 0;
+  std::size_t origin = 0;
+  double landed_price_usd = 0;  ///< price plus tariffs, per unit
+  double budget_share = 1;      ///< share of the remaining budget it may take (import restrictions)
+};
+
+struct WaferOrder {
+  std::size_t foundry = 0;
+  std::size_t product = 0;
+  double wafers = 0;
+};
+
+/// What one agent decided this month. Each agent writes only its own slot; fields not used by
+/// its kind stay empty.
+struct Intent {
+  // ai_lab
+  double budget_usd = 0;
+  std::vector<Bid> bids;  ///< best compute per landed dollar first
+  // chipmaker
+  std::vector<WaferOrder> orders;
+  std::vector<double> prices_usd;  ///< per product of the world (own products set)
+
+  void clear() {
+    budget_usd = 0;
+    bids.clear();
+    orders.clear();
+    prices_usd.clear();
+  }
+};
+
+}  // namespace sim::world

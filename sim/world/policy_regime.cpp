@@ -1,0 +1,80 @@
+#include "sim/world/policy_regime.hpp"
+
+namespace sim::world {
+
+namespace {
+
+bool exempt(const State& state, std::size_t policy, std::size_t agent) {
+  return state.exempt.count({policy, agent}) != 0;
+}
+
+double pledged_in(const State& state, std::size_t agent, std::size_t country) {
+  const auto& by_country = state.pledged_in[agent];
+  const auto it = by_country.find(country);
+  return it == by_country.end() ? 0.0 : it->second;
+}
+
+}  // namespace
+
+bool licence_in_effect(const State& state, const LicenceKey& key) {
+  const auto it = state.licences.find(key);
+  return it != state.licences.end() && it->second.approved && it->second.decided_step <= state.step;
+}
+
+bool SaleTerms::licensed(const State& state, std::size_t seller, std::size_t destination,
+                         std::size_t product) const {
+  for (std::size_t policy : licences_needed)
+    if (!licence_in_effect(state, LicenceKey{policy, seller, destination, product})) return false;
+  return true;
+}
+
+SaleTerms sale_terms(const World& world, const State& state, std::size_t product,
+                     std::size_t seller, std::size_t origin, std::size_t destination) {
+  SaleTerms terms;
+  const std::size_t seller_country = world.agent_country(seller);
+  const auto& policies = world.policies();
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    if (!state.policy_active[i]) continue;
+    const Policy& pol = policies[i];
+    if (!pol.covers[product] || exempt(state, i, seller)) continue;
+    const PolicySpec& spec = state.policy_params[i];
+    switch (spec.kind) {
+      case PolicyKind::export_control: {
+        // an export: the issuer has jurisdiction where the seller sits or the chip was made
+        const bool is_export = destination != seller_country;
+        const bool jurisdiction = pol.issuer == seller_country || pol.issuer == origin;
+        if (!is_export || !jurisdiction || !pol.to_country[destination]) break;
+        switch (spec.treatment) {
+          case Treatment::allowed: break;
+          case Treatment::prohibited: terms.prohibited = true; break;
+          case Treatment::licence_required: terms.licences_needed.push_back(i); break;
+          case Treatment::quota: terms.quotas.push_back(i); break;
+        }
+        break;
+      }
+      case PolicyKind::export_fee:
+        if (pol.issuer == seller_country && destination != seller_country &&
+            pol.to_country[destination]) {
+          terms.fee_rate += spec.rate;
+          terms.fee_policies.push_back(i);
+        }
+        break;
+      case PolicyKind::tariff: {
+        if (pol.issuer != destination || origin == destination || !pol.from_origin[origin]) break;
+        const auto& threshold = spec.exempt.pledged_in_issuer_usd_at_least;
+        if (threshold && pledged_in(state, seller, pol.issuer) >= *threshold) break;
+        terms.tariff_rate += spec.rate;
+        terms.tariff_policies.push_back(i);
+        break;
+      }
+      case PolicyKind::import_restriction:
+        if (pol.issuer == destination) terms.demand_factor *= spec.demand_factor;
+        break;
+      case PolicyKind::subsidy:
+        break;  // acts on fab investment, not on sales
+    }
+  }
+  return terms;
+}
+
+}  // namespace sim::world

@@ -1,0 +1,206 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/engine/month.hpp"
+
+/// The scenario as plain data: what `sim::io::load_scenario` produces after includes, overrides
+/// and validation. Every reference in it has been checked to exist, so the model can index
+/// without further checks. See docs/scenario-format.md for each key's meaning and default.
+namespace sim::world {
+
+using engine::Month;
+
+enum class AgentKind { government, chipmaker, foundry, ai_lab };
+enum class GovernmentMode { scripted, adaptive };
+enum class PolicyKind { export_control, export_fee, tariff, import_restriction, subsidy };
+enum class Treatment { allowed, licence_required, prohibited, quota };
+enum class QuotaPeriod { month, year, total };
+enum class EventAction { enact, repeal, set, accept_deal };
+
+struct ScenarioInfo {
+  std::string name;
+  std::string description;
+  Month start;
+  Month end;
+  std::uint64_t seed = 1;
+  std::uint64_t replicates = 1;
+};
+
+struct CountrySpec {
+  std::string id;
+  std::string name;   ///< default: the id
+  std::string bloc;   ///< default: the id
+  double enforcement = 1.0;  ///< 0..1: how well re-export from here is stopped
+};
+
+/// A named set of countries. `members` holds country ids after expanding nested groups.
+struct GroupSpec {
+  std::string id;
+  std::vector<std::string> members;
+};
+
+struct ProductSpec {
+  std::string id;
+  std::string name;      ///< default: the id
+  std::string designer;  ///< a chipmaker agent id
+  std::string node;      ///< a process node some fab offers
+  double tpp = 0;
+  double density = 0;
+  double h100e = 0;      ///< compute relative to one H100
+  double unit_cost_usd = 0;
+  double list_price_usd = 0;
+  double chips_per_wafer = 0;
+  std::optional<Month> release;  ///< unset: available from the start
+};
+
+struct FabSpec {
+  std::string id;
+  std::string country;
+  std::string node;
+  double wafers_per_month = 0;
+  std::optional<Month> from;   ///< unset: operating from the start
+  std::optional<Month> until;  ///< unset: operating to the end
+};
+
+/// One agent. Fields not used by its kind keep their defaults (the loader rejects keys that
+/// do not belong to the kind).
+struct AgentSpec {
+  std::string id;
+  AgentKind kind = AgentKind::government;
+  std::string country;
+
+  // government
+  GovernmentMode mode = GovernmentMode::scripted;
+
+  // chipmaker
+  std::vector<std::string> foundries;  ///< foundry agent ids it may order from
+  double target_inventory_months = 1.0;  ///< stock it aims to hold, in months of demand
+
+  // foundry
+  std::vector<FabSpec> fabs;
+  int lead_time_months = 3;  ///< wafer start to finished chips
+
+  // ai_lab
+  double budget_usd_per_month = 0;
+  double budget_growth_per_year = 0;
+  double compute_stock_h100e = 0;       ///< at the start
+  double algorithmic_efficiency = 1.0;  ///< multiplies compute in the capability index
+  double depreciation_life_months = 54; ///< mean service life of installed compute
+};
+
+/// Which products a policy covers: all, a list of ids, or threshold clauses. A product matches
+/// a clause when it meets every threshold the clause sets; it matches the selector when it
+/// matches any clause (`products: {any_of: [...]}`; a plain threshold map is one clause).
+struct ThresholdClause {
+  std::optional<double> tpp_at_least;
+  std::optional<double> density_at_least;
+};
+
+struct ProductSelector {
+  bool all = false;
+  std::vector<std::string> ids;
+  std::vector<ThresholdClause> any_of;
+};
+
+struct LicenceTerms {
+  double approval_probability = 0;
+  int delay_months = 0;
+};
+
+struct QuotaTerms {
+  double tpp_per_country = 0;
+  QuotaPeriod per = QuotaPeriod::total;
+};
+
+struct TariffExemption {
+  std::optional<double> pledged_in_issuer_usd_at_least;
+};
+
+struct PolicySpec {
+  std::string id;
+  PolicyKind kind = PolicyKind::export_control;
+  std::string issuer;               ///< country id
+  std::optional<Month> from;        ///< unset: dormant until an event enacts it
+  std::optional<Month> until;       ///< unset: until repealed or the end
+  ProductSelector products;         ///< default: all
+  std::vector<std::string> destinations;  ///< country ids (groups expanded); empty = all others
+  std::vector<std::string> origins;       ///< tariffs: country ids of manufacture; empty = all
+  Treatment treatment = Treatment::prohibited;
+  LicenceTerms licence;
+  QuotaTerms quota;
+  double rate = 0;           ///< export_fee: share of revenue; tariff: ad valorem
+  TariffExemption exempt;
+  double demand_factor = 1;  ///< import_restriction: 0 banned .. 1 no effect
+  double fab_capex_share = 0;  ///< subsidy
+  std::string note;
+  std::string source;
+};
+
+struct DealAsks {
+  std::vector<std::string> repeal;       ///< policy ids
+  std::vector<std::string> exempt_from;  ///< policy ids (tariffs)
+};
+
+struct DealSpec {
+  std::string id;
+  std::string from_agent;
+  std::string to_agent;
+  double pledge_usd = 0;
+  int over_months = 1;
+  DealAsks asks;
+};
+
+/// A scripted change. `set` holds (path, value) pairs of runtime parameters such as
+/// `agents.openai.budget_usd_per_month`; values are YAML scalars as written.
+struct EventSpec {
+  Month month;
+  EventAction action = EventAction::enact;
+  std::string target;  ///< policy id (enact, repeal) or deal id (accept_deal)
+  std::vector<std::pair<std::string, std::string>> set;
+  std::string note;
+  std::string source;
+};
+
+struct OptionSpec {
+  std::string id;
+  std::string description;
+  std::vector<EventSpec> events;  ///< months are the decision's month
+};
+
+struct DecisionSpec {
+  std::string id;
+  Month month;
+  std::string actor;  ///< agent id
+  std::string question;
+  std::vector<OptionSpec> options;
+  std::string historical;  ///< option id
+};
+
+struct ScenarioSpec {
+  ScenarioInfo scenario;
+  std::vector<CountrySpec> countries;
+  std::vector<GroupSpec> groups;
+  std::vector<ProductSpec> products;
+  std::vector<AgentSpec> agents;
+  std::vector<PolicySpec> policies;
+  std::vector<DealSpec> deals;
+  std::vector<EventSpec> events;  ///< in file order; the model applies them by month
+  std::vector<DecisionSpec> decisions;
+
+  /// The scenario after includes and overrides, as YAML: loading it again gives this spec.
+  std::string resolved_yaml;
+  /// Where it came from (path as given, or `builtin:NAME`).
+  std::string source;
+};
+
+/// The option taken at each decision: decision id -> option id. Decisions not named take
+/// their `historical` option.
+using Choices = std::map<std::string, std::string>;
+
+}  // namespace sim::world

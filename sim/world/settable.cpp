@@ -1,0 +1,32 @@
+#include "sim/world/settable.hpp"
+
+namespace sim::world {
+
+double* settable_field(AgentSpec& agent, std::string_view field) {
+  switch (agent.kind) {
+    case AgentKind::ai_lab:
+      if (field == "budget_usd_per_month") return &agent.budget_usd_per_month;
+      if (field == "budget_growth_per_year") return &agent.budget_growth_per_year;
+      if (field == "algorithmic_efficiency") return &agent.algorithmic_efficiency;
+      if (field == "depreciation_life_months") return &agent.depreciation_life_months;
+      return nullptr;
+    case AgentKind::chipmaker:
+      if (field == "target_inventory_months") return &agent.target_inventory_months;
+      return nullptr;
+    case AgentKind::foundry:
+    case AgentKind::government:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+double* settable_field(PolicySpec& policy, std::string_view field) {
+  if (field == "rate") return &policy.rate;
+  if (field == "demand_factor") return &policy.demand_factor;
+  if (field == "fab_capex_share") return &policy.fab_capex_share;
+  if (field == "licence.approval_probability") return &policy.licence.approval_probability;
+  if (field == "quota.tpp_per_country") return &policy.quota.tpp_per_country;
+  return nullptr;
+}
+
+}  // namespace sim::world

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "sim/engine/model.hpp"
+#include "sim/world/behaviour.hpp"
+#include "sim/world/intents.hpp"
+#include "sim/world/results.hpp"
+#include "sim/world/state.hpp"
+#include "sim/world/world.hpp"
+
+namespace sim::world {
+
+/// What one replicate produced: metric blocks (same order as `metric_catalogue()`), flows and
+/// events.
+struct ReplicateOutput {
+  std::vector<std::vector<double>> metric_values;
+  std::vector<FlowRecord> flows;
+  std::vector<EventRecord> events;
+};
+
+/// The metrics every run records, with empty value blocks: axis, name, units, description.
+std::vector<Metric> metric_catalogue();
+
+/// One replicate of a scenario as an `engine::Model`: the world's rules for resolving, clearing
+/// and accounting, with agents' decisions delegated to the registered behaviours.
+class Simulation final : public engine::Model {
+ public:
+  Simulation(const World& world, const BehaviourRegistry& behaviours, std::uint64_t replicate);
+
+  std::size_t agent_count() const override { return world_.agent_count(); }
+  void observe(const engine::Step& step) override;
+  void decide(const engine::Step& step, std::size_t agent, engine::Rng& rng) override;
+  void resolve(const engine::Step& step, const engine::StreamFactory& streams) override;
+  void account(const engine::Step& step) override;
+  void record(const engine::Step& step) override;
+
+  const State& state() const { return state_; }
+  /// Moves the recorded output out; call once after the last step.
+  ReplicateOutput take_output() { return std::move(output_); }
+
+ private:
+  void apply_events(const engine::Step& step);
+  void decide_licences(const engine::Step& step);
+  void produce(const engine::Step& step);
+  void clear_market(const engine::Step& step);
+  void log(const engine::Step& step, std::int64_t actor, const char* kind, std::string text);
+  void set_policy_active(const engine::Step& step, std::size_t policy, bool active,
+                         const std::string& why);
+
+  const World& world_;
+  const BehaviourRegistry& behaviours_;
+  std::uint64_t replicate_;
+  State state_;
+  std::vector<Intent> intents_;
+  ReplicateOutput output_;
+};
+
+}  // namespace sim::world

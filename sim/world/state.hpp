@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "sim/world/scenario.hpp"
+
+namespace sim::world {
+
+/// A batch of chips in production: wafers started at a fab, finished at `ready_step`.
+struct Batch {
+  int ready_step = 0;
+  std::size_t product = 0;
+  std::size_t origin = 0;  ///< country of the fab
+  double units = 0;
+};
+
+struct LabState {
+  double budget_base_usd = 0;  ///< monthly budget at `budget_base_step`
+  int budget_base_step = 0;
+  double compute_stock_h100e = 0;
+  double effective_compute_h100e_months = 0;  ///< sum of stock x efficiency, for capability
+};
+
+struct ChipmakerState {
+  std::vector<double> inventory;  ///< units, [product * countries + origin]
+  std::vector<Batch> pipeline;    ///< ordered, not yet delivered
+  std::vector<double> price_usd;  ///< per product (all products; only own ones used)
+  std::vector<double> forecast_units;  ///< smoothed monthly demand per product
+};
+
+/// A licence application by a seller for a destination country, product and policy.
+struct LicenceKey {
+  std::size_t policy = 0;
+  std::size_t seller = 0;
+  std::size_t destination = 0;
+  std::size_t product = 0;
+  auto operator<=>(const LicenceKey&) const = default;
+};
+
+struct Licence {
+  int decided_step = 0;  ///< the decision takes effect at this step
+  bool approved = false;
+};
+
+/// Per-month totals recorded and then reset (flows of the month).
+struct MonthTotals {
+  std::vector<double> revenue_usd;     ///< per agent
+  std::vector<double> units_sold;      ///< per agent
+  std::vector<double> units_bought;    ///< per agent
+  std::vector<double> h100e_bought;    ///< per agent (labs): compute received
+  std::vector<double> spend_usd;       ///< per agent (labs)
+  std::vector<double> fees_paid_usd;   ///< per agent
+  std::vector<double> fees_collected_usd;     ///< per agent (governments)
+  std::vector<double> tariffs_paid_usd;       ///< per agent
+  std::vector<double> tariffs_collected_usd;  ///< per agent (governments)
+  std::vector<double> write_down_usd;  ///< per agent
+  std::vector<double> wafers_ordered;  ///< per agent (chipmakers)
+  std::vector<double> wafers_started;  ///< per agent (foundries: wafers; chipmakers: wafers)
+  std::vector<double> demand_units;    ///< per product: units bid for, before rationing
+  std::vector<double> product_units_sold;  ///< per product
+
+  void reset(std::size_t agents, std::size_t products);
+};
+
+/// Everything that changes during one replicate. Agents read it (as last month's state) and
+/// never write it; the market and accounting phases do.
+struct State {
+  int step = 0;
+  std::vector<bool> policy_active;  ///< per policy
+  /// Live parameters: `set` events change these copies, never the World's spec.
+  std::vector<AgentSpec> agent_params;
+  std::vector<PolicySpec> policy_params;
+
+  std::vector<LabState> labs;              ///< per agent (meaningful for labs)
+  std::vector<ChipmakerState> chipmakers;  ///< per agent (meaningful for chipmakers)
+  std::vector<double> pledged_usd;         ///< per agent, cumulative
+  /// pledged_in[agent][country]: cumulative pledges made to that country's government
+  std::vector<std::map<std::size_t, double>> pledged_in;
+  /// exempt[(policy, agent)]: the agent is exempt from the policy through an accepted deal
+  std::map<std::pair<std::size_t, std::size_t>, bool> exempt;
+  std::map<LicenceKey, Licence> licences;
+  /// TPP shipped under each quota policy to each country, in the quota's current period
+  std::map<std::pair<std::size_t, std::size_t>, double> quota_used_tpp;
+
+  MonthTotals month;
+};
+
+}  // namespace sim::world

@@ -1,0 +1,199 @@
+#include "sim/world/world.hpp"
+
+#include <algorithm>
+
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+
+namespace sim::world {
+
+namespace {
+
+/// Step of anything that existed before the scenario starts.
+constexpr int kBeforeStart = -1000000;
+
+std::map<std::string, std::size_t> index_ids(const auto& entries) {
+  std::map<std::string, std::size_t> ids;
+  for (std::size_t i = 0; i < entries.size(); ++i) ids.emplace(entries[i].id, i);
+  return ids;
+}
+
+std::size_t lookup(const std::map<std::string, std::size_t>& ids, const std::string& id,
+                   const char* what) {
+  const auto it = ids.find(id);
+  SIM_ASSERT(it != ids.end(), concat("unknown ", what, " '", id, "' after validation"));
+  return it->second;
+}
+
+bool product_matches(const ProductSelector& sel, const ProductSpec& p) {
+  if (sel.all) return true;
+  if (std::find(sel.ids.begin(), sel.ids.end(), p.id) != sel.ids.end()) return true;
+  for (const ThresholdClause& c : sel.any_of) {
+    const bool tpp_ok = !c.tpp_at_least || p.tpp >= *c.tpp_at_least;
+    const bool density_ok = !c.density_at_least || p.density >= *c.density_at_least;
+    if (tpp_ok && density_ok) return true;
+  }
+  return false;
+}
+
+std::vector<bool> country_mask(const std::vector<std::string>& listed,
+                               const std::map<std::string, std::size_t>& ids, std::size_t n) {
+  std::vector<bool> mask(n, listed.empty());
+  for (const std::string& id : listed) mask[lookup(ids, id, "country")] = true;
+  return mask;
+}
+
+std::string describe(const EventSpec& e) {
+  switch (e.action) {
+    case EventAction::enact: return concat("enact ", e.target);
+    case EventAction::repeal: return concat("repeal ", e.target);
+    case EventAction::accept_deal: return concat("accept deal ", e.target);
+    case EventAction::set: {
+      std::string text = "set";
+      for (const auto& [path, value] : e.set) text += concat(" ", path, "=", value);
+      return text;
+    }
+  }
+  return "?";
+}
+
+}  // namespace
+
+World World::build(ScenarioSpec spec, const Choices& choices) {
+  World w;
+  w.spec_ = std::move(spec);
+  const ScenarioSpec& s = w.spec_;
+  w.calendar_ = Calendar(s.scenario.start, s.scenario.end);
+  w.agent_ids_ = index_ids(s.agents);
+  w.country_ids_ = index_ids(s.countries);
+  w.product_ids_ = index_ids(s.products);
+  w.policy_ids_ = index_ids(s.policies);
+  w.deal_ids_ = index_ids(s.deals);
+
+  const std::size_t n_agents = s.agents.size();
+  const std::size_t n_countries = s.countries.size();
+  w.by_kind_.assign(4, {});
+  w.agent_country_.resize(n_agents);
+  w.products_of_.assign(n_agents, {});
+  w.fabs_of_.assign(n_agents, {});
+  w.foundries_of_.assign(n_agents, {});
+  w.government_of_.assign(n_countries, npos);
+
+  std::map<std::string, std::size_t> node_ids;
+  auto node_index = [&](const std::string& node) {
+    const auto [it, inserted] = node_ids.emplace(node, w.nodes_.size());
+    if (inserted) w.nodes_.push_back(node);
+    return it->second;
+  };
+
+  for (std::size_t a = 0; a < n_agents; ++a) {
+    const AgentSpec& spec_a = s.agents[a];
+    w.agent_country_[a] = lookup(w.country_ids_, spec_a.country, "country");
+    w.by_kind_[static_cast<std::size_t>(spec_a.kind)].push_back(a);
+    if (spec_a.kind == AgentKind::government && w.government_of_[w.agent_country_[a]] == npos)
+      w.government_of_[w.agent_country_[a]] = a;
+    for (const FabSpec& f : spec_a.fabs) {
+      Fab fab;
+      fab.country = lookup(w.country_ids_, f.country, "country");
+      fab.node = node_index(f.node);
+      fab.wafers_per_month = f.wafers_per_month;
+      fab.first_step = f.from ? w.calendar_.step_of(*f.from) : kBeforeStart;
+      fab.last_step = f.until ? w.calendar_.step_of(*f.until) : w.calendar_.size();
+      w.fabs_of_[a].push_back(fab);
+    }
+    for (const std::string& f : spec_a.foundries)
+      w.foundries_of_[a].push_back(lookup(w.agent_ids_, f, "agent"));
+  }
+
+  for (std::size_t p = 0; p < s.products.size(); ++p) {
+    const ProductSpec& prod = s.products[p];
+    w.product_designer_.push_back(lookup(w.agent_ids_, prod.designer, "agent"));
+    w.product_node_.push_back(node_index(prod.node));
+    w.product_release_step_.push_back(prod.release ? w.calendar_.step_of(*prod.release)
+                                                   : kBeforeStart);
+    w.products_of_[w.product_designer_.back()].push_back(p);
+  }
+
+  for (const PolicySpec& ps : s.policies) {
+    Policy pol;
+    pol.issuer = lookup(w.country_ids_, ps.issuer, "country");
+    for (const ProductSpec& prod : s.products) pol.covers.push_back(product_matches(ps.products, prod));
+    pol.to_country = country_mask(ps.destinations, w.country_ids_, n_countries);
+    pol.from_origin = country_mask(ps.origins, w.country_ids_, n_countries);
+    pol.first_step = ps.from ? w.calendar_.step_of(*ps.from) : -1;
+    pol.last_step = ps.until ? w.calendar_.step_of(*ps.until) : -1;
+    w.policies_.push_back(std::move(pol));
+  }
+
+  // scripted events, then the events of the option taken at each decision, month by month
+  w.events_by_step_.assign(static_cast<std::size_t>(w.calendar_.size()), {});
+  auto compile = [&](const EventSpec& e, const std::string& prefix) {
+    Event ev;
+    ev.step = w.calendar_.step_of(e.month);
+    ev.action = e.action;
+    if (e.action == EventAction::enact || e.action == EventAction::repeal)
+      ev.target = lookup(w.policy_ids_, e.target, "policy");
+    if (e.action == EventAction::accept_deal) ev.target = lookup(w.deal_ids_, e.target, "deal");
+    for (const auto& [path, value] : e.set) ev.set.emplace_back(path, std::stod(value));
+    ev.text = prefix + describe(e);
+    ev.note = e.note;
+    ev.source = e.source;
+    SIM_ASSERT(w.calendar_.contains(e.month), "event month outside the scenario");
+    w.events_by_step_[static_cast<std::size_t>(ev.step)].push_back(std::move(ev));
+  };
+  for (const EventSpec& e : s.events) compile(e, "");
+
+  for (const auto& [decision_id, option_id] : choices) {
+    const auto d = std::find_if(s.decisions.begin(), s.decisions.end(),
+                                [&](const DecisionSpec& ds) { return ds.id == decision_id; });
+    if (d == s.decisions.end())
+      throw ConfigError(concat("--choose ", decision_id, "=", option_id, ": error: no decision '",
+                               decision_id, "' in scenario '", s.scenario.name, "'"));
+    const bool known = std::any_of(d->options.begin(), d->options.end(),
+                                   [&](const OptionSpec& o) { return o.id == option_id; });
+    if (!known) {
+      std::string ids;
+      for (const OptionSpec& o : d->options) ids += (ids.empty() ? "" : ", ") + o.id;
+      throw ConfigError(concat("--choose ", decision_id, "=", option_id,
+                               ": error: decision '", decision_id, "' has no option '", option_id,
+                               "'; expected one of ", ids));
+    }
+  }
+  for (const DecisionSpec& d : s.decisions) {
+    const auto chosen = choices.find(d.id);
+    const std::string& option_id = chosen == choices.end() ? d.historical : chosen->second;
+    for (const OptionSpec& o : d.options) {
+      if (o.id != option_id) continue;
+      Event marker;
+      marker.step = w.calendar_.step_of(d.month);
+      marker.is_decision = true;
+      marker.text = concat("decision ", d.id, ": ", o.id,
+                           o.id == d.historical ? " (historical)" : " (counterfactual)");
+      marker.note = d.question;
+      w.events_by_step_[static_cast<std::size_t>(marker.step)].push_back(std::move(marker));
+      for (EventSpec e : o.events) {
+        e.month = d.month;
+        compile(e, concat(d.id, ": "));
+      }
+    }
+  }
+  return w;
+}
+
+std::size_t World::agent_index(const std::string& id) const {
+  return lookup(agent_ids_, id, "agent");
+}
+std::size_t World::country_index(const std::string& id) const {
+  return lookup(country_ids_, id, "country");
+}
+std::size_t World::product_index(const std::string& id) const {
+  return lookup(product_ids_, id, "product");
+}
+std::size_t World::policy_index(const std::string& id) const {
+  return lookup(policy_ids_, id, "policy");
+}
+std::size_t World::deal_index(const std::string& id) const {
+  return lookup(deal_ids_, id, "deal");
+}
+
+}  // namespace sim::world

@@ -1,0 +1,212 @@
+// The chipsim command line: run, validate, inspect. Maps errors to exit codes:
+// 0 success, 1 runtime failure, 2 bad input or usage.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/register.hpp"
+#include "analysis/summary.hpp"
+#include "scenarios/embedded.hpp"
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+#include "sim/io/result_file.hpp"
+#include "sim/io/scenario_loader.hpp"
+#include "sim/world/run.hpp"
+#include "sim/world/world.hpp"
+#include "tools/cli/progress.hpp"
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kRuntimeFailure = 1;
+constexpr int kBadInput = 2;
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> replicates;
+  std::vector<std::string> sets;
+  std::vector<std::string> choices;
+  bool force = false;
+};
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+sim::io::FileSource file_source() { return sim::io::FileSource(sim::scenarios::embedded()); }
+
+sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
+  sim::world::Choices choices;
+  for (const std::string& text : texts) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+      throw sim::ConfigError(sim::concat("--choose ", text,
+                                         ": error: expected DECISION=OPTION, e.g. "
+                                         "h20-april-2025=no-change"));
+    choices[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  return choices;
+}
+
+int run_command(const RunArgs& args, bool quiet, int threads) {
+  sim::io::LoadOptions options;
+  for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
+  const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
+  sim::world::ScenarioSpec spec = sim::io::load_scenario(path, file_source(), options);
+  const std::string output = args.output.empty() ? spec.scenario.name + ".h5" : args.output;
+  std::error_code ec;
+  if (!args.force && std::filesystem::exists(output, ec)) {
+    std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
+    return kBadInput;
+  }
+  const sim::world::World world = sim::world::World::build(std::move(spec),
+                                                           parse_choices(args.choices));
+  sim::world::BehaviourRegistry behaviours;
+  agents::register_builtin(behaviours);
+
+  sim::world::RunOptions run_options;
+  run_options.seed = args.seed;
+  run_options.replicates = args.replicates;
+  const std::uint64_t replicates = args.replicates.value_or(world.spec().scenario.replicates);
+  cli::ProgressBar bar("running", replicates * static_cast<std::uint64_t>(world.calendar().size()),
+                       !quiet);
+  run_options.progress = [&bar] { bar.tick(); };
+  sim::world::RunResults results = sim::world::run_world(world, behaviours, run_options);
+  bar.finish();
+  results.chipsim_version = CHIPSIM_VERSION;
+  results.created_utc = utc_now();
+  results.threads = threads;
+
+  const std::filesystem::path parent = std::filesystem::path(output).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  sim::io::write_results(output, results);
+  if (!quiet) {
+    std::cout << analysis::format_summary(results);
+    std::cout << "results: " << std::filesystem::absolute(output).lexically_normal().string()
+              << "\n";
+  }
+  return kOk;
+}
+
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& sets,
+                     bool quiet) {
+  sim::io::LoadOptions options;
+  for (const std::string& s : sets) options.overrides.push_back(sim::io::parse_override(s));
+  int status = kOk;
+  const sim::io::FileSource files_source = file_source();
+  for (const std::string& file : files) {
+    try {
+      sim::io::load_scenario(file, files_source, options);
+      if (!quiet) std::cout << file << ": ok\n";
+    } catch (const sim::ConfigError& e) {
+      std::cerr << e.what() << "\n";
+      status = kBadInput;
+    }
+  }
+  return status;
+}
+
+int inspect_command(const std::string& file) {
+  const sim::world::RunResults r = sim::io::read_results(file);
+  std::map<std::string, int> kinds;
+  for (const std::string& k : r.agent_kinds) ++kinds[k];
+  std::cout << "file " << file << "\n"
+            << "  chipsim " << r.chipsim_version << ", created " << r.created_utc << "\n"
+            << "  months " << r.months.size() << " ("
+            << (r.months.empty() ? "" : r.months.front() + " to " + r.months.back()) << ")\n"
+            << "  countries " << r.country_ids.size() << ", products " << r.product_ids.size()
+            << ", agents " << r.agent_ids.size() << " (";
+  bool first = true;
+  for (const auto& [kind, count] : kinds) {
+    std::cout << (first ? "" : ", ") << count << " " << kind;
+    first = false;
+  }
+  std::cout << ")\n  metrics " << r.metrics.size() << ", flows " << r.flows.size() << ", events "
+            << r.events.size() << "\n"
+            << analysis::format_summary(r);
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"chipsim: an agent-based simulator of the geopolitics of AI chips"};
+  app.set_version_flag("--version", std::string("chipsim ") + CHIPSIM_VERSION);
+  app.require_subcommand(1);
+  bool quiet = false;
+  int threads = 0;
+
+  RunArgs run_args;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write its results to HDF5");
+  run->add_option("scenario", run_args.scenario,
+                  "Scenario YAML file (default: the built-in H20 scenario, " +
+                      std::string(sim::scenarios::kDefaultScenario) + ")");
+  run->add_option("-o,--output", run_args.output,
+                  "Result file (default: SCENARIO-NAME.h5 in the current folder)");
+  run->add_option("--seed", run_args.seed, "Master seed (default: the scenario's)");
+  run->add_option("--replicates", run_args.replicates, "Replicates (default: the scenario's)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--threads", threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--set", run_args.sets, "Override a value: PATH=VALUE (repeatable)");
+  run->add_option("--choose", run_args.choices,
+                  "Take an option at a decision: DECISION=OPTION (repeatable)");
+  run->add_flag("--force", run_args.force, "Overwrite an existing result file");
+  run->add_flag("-q,--quiet", quiet, "No progress bar and no summary");
+
+  std::vector<std::string> validate_files;
+  std::vector<std::string> validate_sets;
+  CLI::App* validate = app.add_subcommand("validate", "Check scenario files; write nothing");
+  validate->add_option("files", validate_files, "Scenario YAML files")->required();
+  validate->add_option("--set", validate_sets, "Override a value: PATH=VALUE (repeatable)");
+  validate->add_flag("-q,--quiet", quiet, "Print only problems");
+
+  std::string inspect_file;
+  CLI::App* inspect = app.add_subcommand("inspect", "Describe what a result file holds");
+  inspect->add_option("file", inspect_file, "Result file (.h5)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kBadInput;
+  }
+
+  std::optional<tbb::global_control> limit;
+  if (threads > 0)
+    limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  else
+    threads = tbb::info::default_concurrency();
+
+  try {
+    if (*run) return run_command(run_args, quiet, threads);
+    if (*validate) return validate_command(validate_files, validate_sets, quiet);
+    if (*inspect) return inspect_command(inspect_file);
+  } catch (const sim::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const sim::Error& e) {
+    std::cerr << "chipsim: error: " << e.what() << "\n";
+    return kRuntimeFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "chipsim: error: " << e.what() << "\n";
+    return kRuntimeFailure;
+  }
+  return kBadInput;
+}
