@@ -1,0 +1,411 @@
+#include "sim/io/result_file.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+#include "sim/world/results.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using sim::world::Channel;
+using sim::world::EventRecord;
+using sim::world::FlowRecord;
+using sim::world::Metric;
+using sim::world::MetricAxis;
+using sim::world::RunResults;
+
+/// A fresh directory under the system temp folder, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
+    path_ =
+        fs::temp_directory_path() / sim::concat("chipsim-result-file-test-", ::getpid(), "-", tick);
+    fs::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  /// Names of everything in the directory, sorted.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& e : fs::directory_iterator(path_))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  fs::path path_;
+};
+
+/// value(r, t, i) for the hand-made metrics: distinct within a metric, exactly representable and
+/// short enough for h5dump's default 6-digit output.
+double sample_value(std::size_t metric, std::size_t r, std::size_t t, std::size_t i) {
+  return static_cast<double>(100 * r + 10 * t + i) + 0.25 * static_cast<double>(metric + 1);
+}
+
+Metric sample_metric(std::size_t index, MetricAxis axis, std::string name, std::string units,
+                     std::size_t replicates, std::size_t months, std::size_t width) {
+  Metric m;
+  m.axis = axis;
+  m.name = std::move(name);
+  m.units = std::move(units);
+  m.description = "test series for " + m.name;
+  m.values.resize(replicates);
+  for (std::size_t r = 0; r < replicates; ++r)
+    for (std::size_t t = 0; t < months; ++t)
+      for (std::size_t i = 0; i < width; ++i) m.values[r].push_back(sample_value(index, r, t, i));
+  return m;
+}
+
+/// 2 replicates, 3 months, 2 countries, 3 agents, 2 products, three metrics, flows and events.
+RunResults sample_results() {
+  RunResults r;
+  r.chipsim_version = "0.1.0-test";
+  r.scenario_name = "tiny Zürich";
+  r.seed = 0xFEDCBA9876543210ULL;  // above INT64_MAX: the attribute must be unsigned 64-bit
+  r.replicates = 2;
+  r.created_utc = "2025-01-02T03:04:05Z";
+  r.resolved_yaml = "name: tiny Zürich\nseed: 42\nmonths: 3\n# ✓ UTF-8\n";
+  r.threads = 4;
+  r.months = {"2025-01", "2025-02", "2025-03"};
+  r.country_ids = {"US", "CH"};
+  r.country_blocs = {"us_aligned", "neutral"};
+  r.agent_ids = {"us_gov", "nvidia", "lab_zürich"};
+  r.agent_kinds = {"government", "chipmaker", "ai_lab"};
+  r.agent_countries = {"US", "US", "CH"};
+  r.product_ids = {"H100", "H20"};
+  r.product_tpp = {15832.0, 2368.0};
+  r.product_h100e = {1.0, 0.148};
+  r.metrics.push_back(
+      sample_metric(0, MetricAxis::country, "compute_stock_h100e", "H100e", 2, 3, 2));
+  r.metrics.push_back(sample_metric(1, MetricAxis::agent, "revenue_usd", "USD", 2, 3, 3));
+  r.metrics.push_back(sample_metric(2, MetricAxis::agent, "units_sold", "chips", 2, 3, 3));
+  r.metrics.push_back(sample_metric(3, MetricAxis::product, "price_usd", "USD", 2, 3, 2));
+  r.flows = {
+      {0, 0, 0, 1, 2, 0, 1, 100.0, 2.5e6, Channel::legal},
+      {0, 2, 1, 1, 2, 0, 1, 40.0, 4.0e5, Channel::licensed},
+      {1, 1, 1, 1, 2, 0, 1, 7.5, 9.0e4, Channel::diverted},
+  };
+  r.events = {
+      {0, 0, 0, "policy_enacted", "US export rule on H100 to CH"},
+      {0, 1, 2, "decision", "Zürich lab buys H20 — licensed ✓"},
+      {1, 2, -1, "write_down", ""},
+  };
+  return r;
+}
+
+void require_equal(const RunResults& a, const RunResults& b) {
+  CHECK(a.chipsim_version == b.chipsim_version);
+  CHECK(a.scenario_name == b.scenario_name);
+  CHECK(a.seed == b.seed);
+  CHECK(a.replicates == b.replicates);
+  CHECK(a.created_utc == b.created_utc);
+  CHECK(a.resolved_yaml == b.resolved_yaml);
+  CHECK(a.threads == b.threads);
+  CHECK(a.months == b.months);
+  CHECK(a.country_ids == b.country_ids);
+  CHECK(a.country_blocs == b.country_blocs);
+  CHECK(a.agent_ids == b.agent_ids);
+  CHECK(a.agent_kinds == b.agent_kinds);
+  CHECK(a.agent_countries == b.agent_countries);
+  CHECK(a.product_ids == b.product_ids);
+  CHECK(a.product_tpp == b.product_tpp);
+  CHECK(a.product_h100e == b.product_h100e);
+  REQUIRE(a.metrics.size() == b.metrics.size());
+  for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+    INFO("metric " << i << ": " << a.metrics[i].name);
+    CHECK(a.metrics[i].axis == b.metrics[i].axis);
+    CHECK(a.metrics[i].name == b.metrics[i].name);
+    CHECK(a.metrics[i].units == b.metrics[i].units);
+    CHECK(a.metrics[i].description == b.metrics[i].description);
+    CHECK(a.metrics[i].values == b.metrics[i].values);
+  }
+  REQUIRE(a.flows.size() == b.flows.size());
+  for (std::size_t i = 0; i < a.flows.size(); ++i) {
+    INFO("flow " << i);
+    const FlowRecord& x = a.flows[i];
+    const FlowRecord& y = b.flows[i];
+    CHECK(x.replicate == y.replicate);
+    CHECK(x.month == y.month);
+    CHECK(x.product == y.product);
+    CHECK(x.seller == y.seller);
+    CHECK(x.buyer == y.buyer);
+    CHECK(x.origin == y.origin);
+    CHECK(x.destination == y.destination);
+    CHECK(x.units == y.units);
+    CHECK(x.value_usd == y.value_usd);
+    CHECK(x.channel == y.channel);
+  }
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    INFO("event " << i);
+    CHECK(a.events[i].replicate == b.events[i].replicate);
+    CHECK(a.events[i].month == b.events[i].month);
+    CHECK(a.events[i].actor == b.events[i].actor);
+    CHECK(a.events[i].kind == b.events[i].kind);
+    CHECK(a.events[i].text == b.events[i].text);
+  }
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+/// Runs a shell command, returning its exit status (-1 if it could not run) and stdout.
+int run(const std::string& command, std::string* output = nullptr) {
+  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::string text;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) text.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (output != nullptr) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("io::write_results: round-trips every field through read_results", "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("run.h5");
+  const RunResults written = sample_results();
+  sim::io::write_results(path, written);
+  CHECK(dir.entries() == std::vector<std::string>{"run.h5"});
+  require_equal(sim::io::read_results(path), written);
+
+  SECTION("special float values survive") {
+    RunResults r = sample_results();
+    r.metrics[1].values[0][0] = -0.0;
+    r.metrics[1].values[0][1] = std::numeric_limits<double>::infinity();
+    r.metrics[1].values[1][8] = 1e-310;  // subnormal
+    r.metrics[1].values[1][7] = std::numeric_limits<double>::max();
+    sim::io::write_results(path, r);
+    const RunResults back = sim::io::read_results(path);
+    require_equal(back, r);
+    CHECK(std::signbit(back.metrics[1].values[0][0]));
+  }
+}
+
+TEST_CASE("io::write_results: empty tables, zero replicates and empty axes are readable",
+          "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("empty.h5");
+  RunResults r = sample_results();
+  SECTION("no flows or events") {
+    r.flows.clear();
+    r.events.clear();
+  }
+  SECTION("zero replicates") {
+    r.replicates = 0;
+    for (Metric& m : r.metrics) m.values.clear();
+    r.flows.clear();
+    r.events.clear();
+  }
+  SECTION("no products") {
+    r.product_ids.clear();
+    r.product_tpp.clear();
+    r.product_h100e.clear();
+    r.metrics[3].values.assign(2, {});
+  }
+  SECTION("no months and no metrics") {
+    r.months.clear();
+    r.metrics.clear();
+  }
+  SECTION("everything empty") { r = RunResults{}; }
+  sim::io::write_results(path, r);
+  require_equal(sim::io::read_results(path), r);
+  CHECK(run("h5dump -H " + quoted(path)) == 0);
+}
+
+TEST_CASE("io::write_results: metrics come back grouped by axis, each in written order",
+          "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("order.h5");
+  RunResults r = sample_results();
+  // written interleaved: product, agent "z", country, agent "a"
+  r.metrics = {sample_metric(0, MetricAxis::product, "price_usd", "USD", 2, 3, 2),
+               sample_metric(1, MetricAxis::agent, "zeta", "", 2, 3, 3),
+               sample_metric(2, MetricAxis::country, "imports", "chips", 2, 3, 2),
+               sample_metric(3, MetricAxis::agent, "alpha", "", 2, 3, 3)};
+  sim::io::write_results(path, r);
+  const RunResults back = sim::io::read_results(path);
+  REQUIRE(back.metrics.size() == 4);
+  CHECK(back.metrics[0].name == "imports");
+  CHECK(back.metrics[1].name == "zeta");  // creation order, not alphabetical
+  CHECK(back.metrics[2].name == "alpha");
+  CHECK(back.metrics[3].name == "price_usd");
+  CHECK(back.metrics[1].values == r.metrics[1].values);
+}
+
+TEST_CASE("io::write_results: h5dump reads the file", "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("dump.h5");
+  sim::io::write_results(path, sample_results());
+
+  std::string header;
+  REQUIRE(run("h5dump -H " + quoted(path), &header) == 0);
+  CHECK_THAT(header, Catch::Contains("/metrics/agent/revenue_usd") ||
+                         Catch::Contains("DATASET \"revenue_usd\""));
+  CHECK_THAT(header, Catch::Contains("H5T_CSET_UTF8"));
+  CHECK_THAT(header, Catch::Contains("DATASET \"flows\""));
+
+  std::string dump;
+  REQUIRE(run("h5dump -d /metrics/agent/revenue_usd " + quoted(path), &dump) == 0);
+  CHECK_THAT(dump, Catch::Contains("( 2, 3, 3 )"));
+  CHECK_THAT(dump, Catch::Contains("replicate,month,agent"));
+  CHECK_THAT(dump, Catch::Contains("(0,0,0): 0.5, 1.5, 2.5"));        // value(r=0, t=0, i)
+  CHECK_THAT(dump, Catch::Contains("(1,2,0): 120.5, 121.5, 122.5"));  // value(r=1, t=2, i)
+  CHECK_THAT(dump, Catch::Contains("USD"));
+
+  std::string attrs;
+  REQUIRE(run("h5dump -a /format_version " + quoted(path), &attrs) == 0);
+  CHECK_THAT(attrs, Catch::Contains("H5T_STD_I32LE") && Catch::Contains("(0): 1"));
+  REQUIRE(run("h5dump -a /seed " + quoted(path), &attrs) == 0);
+  CHECK_THAT(attrs, Catch::Contains("H5T_STD_U64LE") && Catch::Contains("18364758544493064720"));
+}
+
+TEST_CASE("io::write_results: a missing directory throws IoError and leaves nothing",
+          "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("no/such/dir/run.h5");
+  REQUIRE_THROWS_AS(sim::io::write_results(path, sample_results()), sim::IoError);
+  REQUIRE_THROWS_WITH(sim::io::write_results(path, sample_results()),
+                      Catch::Contains(path) && Catch::Contains("does not exist"));
+  CHECK(dir.entries().empty());
+}
+
+TEST_CASE("io::write_results: a path naming a directory throws IoError", "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("taken.h5");
+  fs::create_directory(path);
+  REQUIRE_THROWS_AS(sim::io::write_results(path, sample_results()), sim::IoError);
+  CHECK(fs::is_directory(path));
+  CHECK(dir.entries() == std::vector<std::string>{"taken.h5"});
+}
+
+TEST_CASE("io::write_results: a failure leaves no file, no temporary and the old file intact",
+          "[io][hdf5]") {
+  const TempDir dir;
+  const std::string path = dir.file("run.h5");
+  RunResults bad = sample_results();
+
+  SECTION("metric with the wrong number of values: rejected before writing") {
+    bad.metrics[1].values[1].pop_back();
+    SECTION("no previous file") {
+      REQUIRE_THROWS_WITH(sim::io::write_results(path, bad),
+                          Catch::Contains(path) && Catch::Contains("/metrics/agent/revenue_usd") &&
+                              Catch::Contains("replicate 1 has 8 values, expected 9"));
+      CHECK(dir.entries().empty());
+    }
+    SECTION("previous file kept") {
+      RunResults good = sample_results();
+      good.scenario_name = "previous";
+      sim::io::write_results(path, good);
+      const std::string before = file_bytes(path);
+      REQUIRE_THROWS_AS(sim::io::write_results(path, bad), sim::IoError);
+      CHECK(dir.entries() == std::vector<std::string>{"run.h5"});
+      CHECK(file_bytes(path) == before);
+      require_equal(sim::io::read_results(path), good);
+    }
+  }
+  SECTION("metric with the wrong number of replicates") {
+    bad.metrics[0].values.pop_back();
+    REQUIRE_THROWS_WITH(sim::io::write_results(path, bad),
+                        Catch::Contains("/metrics/country/compute_stock_h100e") &&
+                            Catch::Contains("1 replicate blocks, expected 2"));
+    CHECK(dir.entries().empty());
+  }
+  SECTION("mismatched dimension arrays") {
+    bad.agent_kinds.pop_back();
+    REQUIRE_THROWS_WITH(sim::io::write_results(path, bad), Catch::Contains("agent_kinds"));
+    CHECK(dir.entries().empty());
+  }
+  SECTION("HDF5 fails midway (duplicate metric): temporary file removed") {
+    bad.metrics.push_back(bad.metrics[1]);
+    SECTION("no previous file") {
+      REQUIRE_THROWS_WITH(sim::io::write_results(path, bad),
+                          Catch::Contains(path) && Catch::Contains("/metrics/agent/revenue_usd") &&
+                              Catch::Contains("cannot create dataset") &&
+                              Catch::Contains("HDF5 error stack"));
+      CHECK(dir.entries().empty());
+    }
+    SECTION("previous file kept") {
+      const RunResults good = sample_results();
+      sim::io::write_results(path, good);
+      const std::string before = file_bytes(path);
+      REQUIRE_THROWS_AS(sim::io::write_results(path, bad), sim::IoError);
+      CHECK(dir.entries() == std::vector<std::string>{"run.h5"});
+      CHECK(file_bytes(path) == before);
+      require_equal(sim::io::read_results(path), good);
+    }
+  }
+}
+
+TEST_CASE("io::write_results: the same results give identical files", "[io][hdf5]") {
+  const TempDir dir;
+  const std::string a = dir.file("a.h5");
+  const std::string b = dir.file("b.h5");
+  sim::io::write_results(a, sample_results());
+  sim::io::write_results(b, sample_results());
+  std::string report;
+  CHECK(run("h5diff " + quoted(a) + " " + quoted(b), &report) == 0);
+  INFO(report);
+  CHECK(file_bytes(a) == file_bytes(b));  // no object times: byte for byte
+
+  RunResults other = sample_results();
+  other.metrics[1].values[1][4] += 1.0;
+  sim::io::write_results(b, other);
+  CHECK(run("h5diff -q " + quoted(a) + " " + quoted(b)) == 1);
+}
+
+TEST_CASE("io::read_results: rejects what is not a chipsim result file", "[io][hdf5]") {
+  const TempDir dir;
+  SECTION("missing file") {
+    const std::string path = dir.file("absent.h5");
+    REQUIRE_THROWS_AS(sim::io::read_results(path), sim::IoError);
+    REQUIRE_THROWS_WITH(sim::io::read_results(path),
+                        Catch::Contains(path) && Catch::Contains("no such file"));
+  }
+  SECTION("not HDF5") {
+    const std::string path = dir.file("text.h5");
+    std::ofstream(path) << "name: not hdf5\n";
+    REQUIRE_THROWS_WITH(sim::io::read_results(path),
+                        Catch::Contains(path) && Catch::Contains("not a chipsim result file"));
+  }
+  SECTION("HDF5 without the chipsim attributes") {
+    const std::string good = dir.file("good.h5");
+    const std::string partial = dir.file("partial.h5");
+    sim::io::write_results(good, sample_results());
+    // h5copy copies objects, not the root attributes that identify a chipsim file
+    REQUIRE(run("h5copy -i " + quoted(good) + " -o " + quoted(partial) +
+                " -s /calendar -d /calendar") == 0);
+    REQUIRE_THROWS_WITH(sim::io::read_results(partial),
+                        Catch::Contains(partial) && Catch::Contains("format_version"));
+  }
+}
