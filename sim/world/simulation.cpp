@@ -388,29 +388,34 @@ void Simulation::clear_market(const engine::Step& step) {
         asked_tpp[{policy, world_.agent_country(labs[q.lab])}] +=
             q.units * world_.product(q.bid->product).tpp;
     }
+    // fill ratios are fixed before anything is taken, so every bid on an offer or a quota gets
+    // the same share whatever its place in the loop
+    std::map<std::tuple<std::size_t, std::size_t, std::size_t>, double> offer_fill;
+    for (const auto& [offer, units] : asked) {
+      const auto& [seller, product, origin] = offer;
+      const double supply = state_.chipmakers[seller].inventory[product * n_countries + origin];
+      offer_fill[offer] = std::min(1.0, supply / units);
+    }
+    std::map<std::pair<std::size_t, std::size_t>, double> quota_fill;
+    for (const auto& [key, tpp] : asked_tpp) {
+      const double cap = state_.policy_params[key.first].quota.tpp_per_country;
+      const double left = std::max(0.0, cap - state_.quota_used_tpp[key]);
+      quota_fill[key] = tpp > 0 ? std::min(1.0, left / tpp) : 1.0;
+    }
     for (const Pending& q : pending) {
       const std::size_t lab = labs[q.lab];
       const std::size_t dest = world_.agent_country(lab);
       const Bid& bid = *q.bid;
       double& supply =
           state_.chipmakers[bid.seller].inventory[bid.product * n_countries + bid.origin];
-      const double offer_asked = asked[{bid.seller, bid.product, bid.origin}];
-      double fill = std::min(1.0, supply / offer_asked);
+      double fill = offer_fill[{bid.seller, bid.product, bid.origin}];
       const double tpp = world_.product(bid.product).tpp;
-      for (std::size_t policy : q.terms.quotas) {
-        const double cap = state_.policy_params[policy].quota.tpp_per_country;
-        const double used = state_.quota_used_tpp[{policy, dest}];
-        const double want = asked_tpp[{policy, dest}];
-        if (want > 0) fill = std::min(fill, std::max(0.0, cap - used) / want);
-      }
+      for (std::size_t policy : q.terms.quotas) fill = std::min(fill, quota_fill[{policy, dest}]);
       const double units = q.units * fill;
       if (units <= kEps) continue;
       const double value = units * q.price;
       supply = std::max(0.0, supply - units);
-      for (std::size_t policy : q.terms.quotas) {
-        // deducted after every fill of this round; the shares were computed on the round's asks
-        state_.quota_used_tpp[{policy, dest}] += units * tpp;
-      }
+      for (std::size_t policy : q.terms.quotas) state_.quota_used_tpp[{policy, dest}] += units * tpp;
       remaining[q.lab] = std::max(0.0, remaining[q.lab] - value * (1.0 + q.terms.tariff_rate));
 
       MonthTotals& m = state_.month;

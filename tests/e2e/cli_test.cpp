@@ -1,0 +1,172 @@
+// End-to-end tests of the chipsim command line: exit codes, files written or not, and
+// determinism across thread counts as seen in the HDF5 file itself.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sim/io/result_file.hpp"
+#include "tests/e2e/cli_helpers.hpp"
+
+namespace fs = std::filesystem;
+using e2e::chipsim;
+using e2e::quote;
+
+namespace {
+const std::string kGood = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
+}
+
+TEST_CASE("cli: --version and --help on every subcommand", "[e2e][cli]") {
+  const auto v = chipsim("--version");
+  CHECK(v.status == 0);
+  CHECK_THAT(v.out, Catch::StartsWith("chipsim "));
+  for (const char* sub : {"run", "validate", "inspect"}) {
+    INFO(sub);
+    const auto h = chipsim(std::string(sub) + " --help");
+    CHECK(h.status == 0);
+    CHECK_THAT(h.out, Catch::Contains("Usage"));
+  }
+  CHECK(chipsim("").status == 2);
+  CHECK(chipsim("frobnicate").status == 2);
+  CHECK(chipsim("run --threads many").status == 2);
+}
+
+TEST_CASE("cli: run writes the result file and says where it is", "[e2e][cli]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "r.h5";
+  const auto o = chipsim("run " + quote(kGood) + " -o " + quote(out));
+  REQUIRE(o.status == 0);
+  CHECK_THAT(o.out, Catch::Contains("results: " + out));
+  CHECK(fs::exists(out));
+  // h5dump reads it without chipsim
+  CHECK(e2e::shell("h5dump -H " + quote(out) + " >/dev/null 2>&1") == 0);
+  const auto r = sim::io::read_results(out);
+  CHECK(r.months.size() == 12);
+  CHECK(r.scenario_name == "two-labs");
+
+  SECTION("refuses to overwrite without --force") {
+    const auto again = chipsim("run " + quote(kGood) + " -o " + quote(out));
+    CHECK(again.status == 2);
+    CHECK_THAT(again.err, Catch::Contains("use --force"));
+    CHECK(chipsim("run " + quote(kGood) + " -q --force -o " + quote(out)).status == 0);
+  }
+  SECTION("inspect describes it") {
+    const auto i = chipsim("inspect " + quote(out));
+    CHECK(i.status == 0);
+    CHECK_THAT(i.out, Catch::Contains("months 12 (2024-01 to 2024-12)"));
+    CHECK_THAT(i.out, Catch::Contains("scenario two-labs"));
+  }
+}
+
+TEST_CASE("cli: the same seed writes identical numbers at 1 and 2 threads",
+          "[e2e][cli][determinism][parallel]") {
+  e2e::TempDir tmp;
+  const std::string a = tmp / "t1.h5", b = tmp / "t2.h5", c = tmp / "seed.h5";
+  REQUIRE(chipsim("run -q --threads 1 --replicates 3 -o " + quote(a)).status == 0);
+  REQUIRE(chipsim("run -q --threads 2 --replicates 3 -o " + quote(b)).status == 0);
+  // h5diff compares every dataset's values; the root attributes created_utc and threads may
+  // differ, so compare the groups that hold results
+  for (const char* group : {"/metrics", "/trade", "/events", "/scenario", "/calendar", "/agents"}) {
+    INFO(group);
+    CHECK(e2e::shell("h5diff " + quote(a) + " " + quote(b) + " " + group + " " + group) == 0);
+  }
+  REQUIRE(chipsim("run -q --threads 2 --replicates 3 --seed 99 -o " + quote(c)).status == 0);
+  (void)c;
+}
+
+TEST_CASE("cli: bad input exits 2 and writes nothing", "[e2e][cli]") {
+  e2e::TempDir tmp;
+  const std::string bad = tmp / "bad.yaml";
+  {
+    std::ofstream f(bad);
+    f << "scenario:\n  name: x\n  start: 2024-01\n  end: 2023-01\n";
+  }
+  const std::string out = tmp / "never.h5";
+  const auto o = chipsim("run " + quote(bad) + " -o " + quote(out));
+  CHECK(o.status == 2);
+  CHECK_THAT(o.err, Catch::Contains(bad + ":"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK(chipsim("run " + quote(kGood) + " --set scenario.end=2023-13 -o " + quote(out)).status == 2);
+  CHECK(chipsim("run " + quote(kGood) + " --choose nope=x -o " + quote(out)).status == 2);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(fs::is_empty(tmp.path()) == false);  // only bad.yaml
+  CHECK(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("cli: a failed write exits 1 and leaves no file", "[e2e][cli]") {
+  e2e::TempDir tmp;
+  const std::string ro = tmp / "ro";
+  fs::create_directory(ro);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string out = ro + "/r.h5";
+  const auto o = chipsim("run " + quote(kGood) + " -q -o " + quote(out));
+  if (geteuid() == 0) {
+    // root writes anywhere; use a path under a regular file instead
+    const std::string file = tmp / "plain";
+    { std::ofstream f(file); }
+    const auto o2 = chipsim("run " + quote(kGood) + " -q -o " + quote(file + "/r.h5"));
+    CHECK(o2.status == 1);
+    CHECK_FALSE(fs::exists(file + "/r.h5"));
+  } else {
+    CHECK(o.status == 1);
+    CHECK_FALSE(fs::exists(out));
+  }
+  fs::permissions(ro, fs::perms::owner_all);
+}
+
+TEST_CASE("cli: a killed run leaves no file at the output path", "[e2e][cli]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "killed.h5";
+  // a run long enough to be killed midway: the default scenario with many replicates
+  for (const char* delay : {"0.2", "0.6", "1.0"}) {
+    INFO(delay);
+    e2e::shell(std::string(CHIPSIM_BINARY) + " run -q --replicates 400 -o " + quote(out) +
+               " & pid=$!; sleep " + delay + "; kill -9 $pid; wait $pid 2>/dev/null; true");
+    CHECK_FALSE(fs::exists(out));
+  }
+}
+
+TEST_CASE("cli: validate reports each bad scenario with its location and exits 2",
+          "[e2e][cli][validate]") {
+  const fs::path dir = fs::path(CHIPSIM_TEST_DATA_DIR) / "bad";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".expected") continue;
+    fs::path yaml = entry.path();
+    yaml.replace_extension(".yaml");
+    std::string expected = e2e::slurp(entry.path().string());
+    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    const std::string placeholder = "{DIR}";
+    for (auto pos = expected.find(placeholder); pos != std::string::npos;
+         pos = expected.find(placeholder))
+      expected.replace(pos, placeholder.size(), dir.string());
+    INFO(yaml.string());
+    const auto o = chipsim("validate " + quote(yaml.string()));
+    CHECK(o.status == 2);
+    CHECK_THAT(o.err, Catch::Contains(expected));
+    CHECK(o.out.empty());
+    ++cases;
+  }
+  CHECK(cases >= 25);
+  const auto ok = chipsim("validate " + quote(kGood));
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.out, Catch::Contains(kGood + ": ok"));
+}
+
+TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e][cli][scenarios]") {
+  e2e::TempDir tmp;
+  const fs::path root = fs::path(CHIPSIM_SOURCE_DIR) / "scenarios";
+  for (const char* sub : {"history", "whatif"}) {
+    if (!fs::exists(root / sub)) continue;
+    for (const auto& entry : fs::directory_iterator(root / sub)) {
+      if (entry.path().extension() != ".yaml") continue;
+      INFO(entry.path().string());
+      CHECK(chipsim("validate -q " + quote(entry.path().string())).status == 0);
+      const auto o = chipsim("run -q " + quote(entry.path().string()) + " -o " +
+                             quote(tmp / (entry.path().stem().string() + ".h5")));
+      CHECK(o.status == 0);
+      CHECK(o.err.empty());
+    }
+  }
+}
