@@ -15,7 +15,10 @@ class ToyModel final : public Model {
  public:
   explicit ToyModel(std::size_t agents) : draws_(agents, 0.0) {}
   std::size_t agent_count() const override { return draws_.size(); }
-  void observe(const Step& step) override { trace_ += "o" + std::to_string(step.index); }
+  void observe(const Step& step) override {
+    trace_ += 'o';
+    trace_ += std::to_string(step.index);
+  }
   void decide(const Step&, std::size_t agent, Rng& rng) override { draws_[agent] = rng.uniform(); }
   void resolve(const Step&, const StreamFactory&) override {
     double sum = 0;
