@@ -6,18 +6,6 @@
 
 namespace sim::world {
 
-namespace {
-const char* kind_name(AgentKind kind) {
-  switch (kind) {
-    case AgentKind::government: return "government";
-    case AgentKind::chipmaker: return "chipmaker";
-    case AgentKind::foundry: return "foundry";
-    case AgentKind::ai_lab: return "ai_lab";
-  }
-  return "?";
-}
-}  // namespace
-
 RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t replicates) {
   const ScenarioSpec& spec = world.spec();
   RunResults r;

@@ -138,13 +138,20 @@ void Simulation::decide(const engine::Step& step, std::size_t agent, engine::Rng
 
 void Simulation::log(const engine::Step& step, std::int64_t actor, const char* kind,
                      std::string text) {
-  EventRecord e;
-  e.replicate = static_cast<std::int32_t>(replicate_);
-  e.month = static_cast<std::int32_t>(step.index);
-  e.actor = static_cast<std::int32_t>(actor);
-  e.kind = kind;
-  e.text = std::move(text);
-  output_.events.push_back(std::move(e));
+  log_.add(step.index, actor, kind, std::move(text));
+}
+
+ReplicateOutput Simulation::take_output() {
+  for (engine::LoggedEvent& e : log_.take()) {
+    EventRecord r;
+    r.replicate = static_cast<std::int32_t>(replicate_);
+    r.month = static_cast<std::int32_t>(e.step);
+    r.actor = static_cast<std::int32_t>(e.actor);
+    r.kind = std::move(e.kind);
+    r.text = std::move(e.text);
+    output_.events.push_back(std::move(r));
+  }
+  return std::move(output_);
 }
 
 void Simulation::set_policy_active(const engine::Step& step, std::size_t policy, bool active,

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "sim/engine/event_log.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/world/behaviour.hpp"
 #include "sim/world/intents.hpp"
@@ -38,7 +39,7 @@ class Simulation final : public engine::Model {
 
   const State& state() const { return state_; }
   /// Moves the recorded output out; call once after the last step.
-  ReplicateOutput take_output() { return std::move(output_); }
+  ReplicateOutput take_output();
 
  private:
   void apply_events(const engine::Step& step);
@@ -54,6 +55,7 @@ class Simulation final : public engine::Model {
   std::uint64_t replicate_;
   State state_;
   std::vector<Intent> intents_;
+  engine::EventLog log_;
   ReplicateOutput output_;
 };
 

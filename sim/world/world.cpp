@@ -43,6 +43,20 @@ std::vector<bool> country_mask(const std::vector<std::string>& listed,
   return mask;
 }
 
+}  // namespace
+
+const char* kind_name(AgentKind kind) {
+  switch (kind) {
+    case AgentKind::government: return "government";
+    case AgentKind::chipmaker: return "chipmaker";
+    case AgentKind::foundry: return "foundry";
+    case AgentKind::ai_lab: return "ai_lab";
+  }
+  return "?";
+}
+
+namespace {
+
 std::string describe(const EventSpec& e) {
   switch (e.action) {
     case EventAction::enact: return concat("enact ", e.target);
@@ -64,7 +78,7 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
   w.spec_ = std::move(spec);
   const ScenarioSpec& s = w.spec_;
   w.calendar_ = Calendar(s.scenario.start, s.scenario.end);
-  w.agent_ids_ = index_ids(s.agents);
+  for (const AgentSpec& a : s.agents) w.agents_.add(a.id, kind_name(a.kind));
   w.country_ids_ = index_ids(s.countries);
   w.product_ids_ = index_ids(s.products);
   w.policy_ids_ = index_ids(s.policies);
@@ -102,12 +116,12 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
       w.fabs_of_[a].push_back(fab);
     }
     for (const std::string& f : spec_a.foundries)
-      w.foundries_of_[a].push_back(lookup(w.agent_ids_, f, "agent"));
+      w.foundries_of_[a].push_back(w.agent_index(f));
   }
 
   for (std::size_t p = 0; p < s.products.size(); ++p) {
     const ProductSpec& prod = s.products[p];
-    w.product_designer_.push_back(lookup(w.agent_ids_, prod.designer, "agent"));
+    w.product_designer_.push_back(w.agent_index(prod.designer));
     w.product_node_.push_back(node_index(prod.node));
     w.product_release_step_.push_back(prod.release ? w.calendar_.step_of(*prod.release)
                                                    : kBeforeStart);
@@ -181,7 +195,9 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
 }
 
 std::size_t World::agent_index(const std::string& id) const {
-  return lookup(agent_ids_, id, "agent");
+  const auto agent = agents_.find(id);
+  SIM_ASSERT(agent.has_value(), concat("unknown agent '", id, "' after validation"));
+  return agent->value;
 }
 std::size_t World::country_index(const std::string& id) const {
   return lookup(country_ids_, id, "country");

@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/agent_registry.hpp"
 #include "sim/engine/month.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace sim::world {
 
 using engine::Calendar;
+
+/// The name of an agent kind as scenarios and result files spell it.
+const char* kind_name(AgentKind kind);
 
 /// A fab as the model uses it: indices instead of ids, operating months as steps.
 struct Fab {
@@ -92,6 +96,8 @@ class World {
   const PolicySpec& policy_spec(std::size_t i) const { return spec_.policies[i]; }
   const std::vector<std::vector<Event>>& events_by_step() const { return events_by_step_; }
 
+  /// The agents' ids and kinds, as the engine knows them.
+  const engine::AgentRegistry& agent_registry() const { return agents_; }
   std::size_t agent_index(const std::string& id) const;
   std::size_t country_index(const std::string& id) const;
   std::size_t product_index(const std::string& id) const;
@@ -115,7 +121,8 @@ class World {
   std::vector<std::size_t> government_of_;
   std::vector<Policy> policies_;
   std::vector<std::vector<Event>> events_by_step_;
-  std::map<std::string, std::size_t> agent_ids_, country_ids_, product_ids_, policy_ids_, deal_ids_;
+  engine::AgentRegistry agents_;
+  std::map<std::string, std::size_t> country_ids_, product_ids_, policy_ids_, deal_ids_;
 };
 
 }  // namespace sim::world
