@@ -17,19 +17,24 @@ namespace {
 const sim::world::Metric& require(const RunResults& r, MetricAxis axis, const char* name) {
   const sim::world::Metric* m = r.find(axis, name);
   if (m == nullptr)
-    throw sim::IoError(sim::concat("result has no metric /metrics/", sim::world::axis_name(axis),
-                                   "/", name));
+    throw sim::IoError(
+        sim::concat("result has no metric /metrics/", sim::world::axis_name(axis), "/", name));
   return *m;
 }
 
 std::string human(double v) {
   char buf[32];
   const double a = v < 0 ? -v : v;
-  if (a >= 1e12) std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
-  else if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  if (a >= 1e12)
+    std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
+  else if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (a >= 1e3)
+    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", v);
   return buf;
 }
 
@@ -66,9 +71,15 @@ Headline headline(const RunResults& r) {
     const double u = f.units * per_rep;
     h.chips_sold += u;
     switch (f.channel) {
-      case sim::world::Channel::legal: h.chips_legal += u; break;
-      case sim::world::Channel::licensed: h.chips_licensed += u; break;
-      case sim::world::Channel::diverted: h.chips_diverted += u; break;
+      case sim::world::Channel::legal:
+        h.chips_legal += u;
+        break;
+      case sim::world::Channel::licensed:
+        h.chips_licensed += u;
+        break;
+      case sim::world::Channel::diverted:
+        h.chips_diverted += u;
+        break;
     }
   }
   h.events = r.events.size() / reps;

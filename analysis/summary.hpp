@@ -11,7 +11,7 @@ namespace analysis {
 /// The headline numbers of a run at its last month, each the mean over replicates.
 struct Headline {
   std::string last_month;
-  std::vector<std::pair<std::string, double>> compute_by_bloc_h100e;  ///< bloc -> stock, by bloc
+  std::vector<std::pair<std::string, double>> compute_by_bloc_h100e;     ///< bloc -> stock, by bloc
   std::vector<std::pair<std::string, double>> revenue_by_chipmaker_usd;  ///< cumulative
   double chips_sold = 0;  ///< cumulative, all channels
   double chips_legal = 0;

@@ -7,7 +7,8 @@ namespace sim::engine {
 
 AgentId AgentRegistry::add(std::string id, std::string kind) {
   const auto next = static_cast<std::uint32_t>(ids_.size());
-  if (!index_.emplace(id, next).second) throw ConfigError(concat("agent '", id, "' registered twice"));
+  if (!index_.emplace(id, next).second)
+    throw ConfigError(concat("agent '", id, "' registered twice"));
   ids_.push_back(std::move(id));
   kinds_.push_back(std::move(kind));
   return AgentId{next};

@@ -13,7 +13,9 @@ namespace sim::engine {
 class Month {
  public:
   constexpr Month() = default;
-  static constexpr Month from_year_month(int year, int month) { return Month(year * 12 + month - 1); }
+  static constexpr Month from_year_month(int year, int month) {
+    return Month(year * 12 + month - 1);
+  }
   static constexpr Month from_index(int index) { return Month(index); }
 
   /// Parses `YYYY-MM` (year 1000..9999, month 01..12); nullopt for anything else.

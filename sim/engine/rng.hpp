@@ -9,10 +9,10 @@ namespace sim::engine {
 /// What a random stream is used for. Streams with different purposes never share numbers, so
 /// adding a new use of randomness cannot shift the draws of an existing one.
 enum class Purpose : std::uint32_t {
-  decide = 1,    ///< an agent's decide phase
-  resolve = 2,   ///< resolution by or on behalf of an agent (licence decisions, seizures)
-  initial = 3,   ///< initial conditions
-  user = 100,    ///< first id free for models
+  decide = 1,   ///< an agent's decide phase
+  resolve = 2,  ///< resolution by or on behalf of an agent (licence decisions, seizures)
+  initial = 3,  ///< initial conditions
+  user = 100,   ///< first id free for models
 };
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer.
@@ -51,9 +51,7 @@ class Rng {
   constexpr std::uint64_t next_u64() { return mix64(key_ ^ mix64(counter_++)); }
 
   /// Uniform on [0, 1) with 53 bits of resolution.
-  constexpr double uniform() {
-    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-  }
+  constexpr double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
   /// Uniform on [lo, hi).
   constexpr double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }

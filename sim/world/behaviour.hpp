@@ -30,8 +30,7 @@ class Behaviour {
   Behaviour& operator=(const Behaviour&) = delete;
 
   /// Writes agent `self`'s intents for this month into `out` (already cleared).
-  virtual void decide(const View& view, std::size_t self, Intent& out,
-                      engine::Rng& rng) const = 0;
+  virtual void decide(const View& view, std::size_t self, Intent& out, engine::Rng& rng) const = 0;
 };
 
 /// Maps each agent kind to its behaviour. Filled by `agents::register_builtin` in `main`; no

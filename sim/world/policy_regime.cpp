@@ -45,10 +45,17 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
         const bool jurisdiction = pol.issuer == seller_country || pol.issuer == origin;
         if (!is_export || !jurisdiction || !pol.to_country[destination]) break;
         switch (spec.treatment) {
-          case Treatment::allowed: break;
-          case Treatment::prohibited: terms.prohibited = true; break;
-          case Treatment::licence_required: terms.licences_needed.push_back(i); break;
-          case Treatment::quota: terms.quotas.push_back(i); break;
+          case Treatment::allowed:
+            break;
+          case Treatment::prohibited:
+            terms.prohibited = true;
+            break;
+          case Treatment::licence_required:
+            terms.licences_needed.push_back(i);
+            break;
+          case Treatment::quota:
+            terms.quotas.push_back(i);
+            break;
         }
         break;
       }

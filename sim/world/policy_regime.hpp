@@ -16,9 +16,9 @@ struct SaleTerms {
   bool prohibited = false;
   std::vector<std::size_t> licences_needed;  ///< licence_required policies that apply
   std::vector<std::size_t> quotas;           ///< quota policies that apply
-  double fee_rate = 0;       ///< share of the sale's revenue paid by the seller to the issuer
+  double fee_rate = 0;  ///< share of the sale's revenue paid by the seller to the issuer
   std::vector<std::size_t> fee_policies;
-  double tariff_rate = 0;    ///< ad valorem, paid by the buyer to the importing government
+  double tariff_rate = 0;  ///< ad valorem, paid by the buyer to the importing government
   std::vector<std::size_t> tariff_policies;
   double demand_factor = 1;  ///< product of applicable import restrictions
 

@@ -30,8 +30,8 @@ struct FlowRecord {
   std::int32_t replicate = 0;
   std::int32_t month = 0;  ///< index into months
   std::int32_t product = 0;
-  std::int32_t seller = 0;  ///< agent index
-  std::int32_t buyer = 0;   ///< agent index
+  std::int32_t seller = 0;       ///< agent index
+  std::int32_t buyer = 0;        ///< agent index
   std::int32_t origin = 0;       ///< country index where the chips were made
   std::int32_t destination = 0;  ///< country index of the buyer
   double units = 0;
@@ -44,7 +44,7 @@ struct EventRecord {
   std::int32_t replicate = 0;
   std::int32_t month = 0;
   std::int32_t actor = -1;  ///< agent index, or -1 for none
-  std::string kind;  ///< e.g. policy_enacted, policy_repealed, deal_accepted, decision
+  std::string kind;         ///< e.g. policy_enacted, policy_repealed, deal_accepted, decision
   std::string text;
 };
 
@@ -70,14 +70,17 @@ struct RunResults {
   std::vector<double> product_h100e;
 
   std::vector<Metric> metrics;
-  std::vector<FlowRecord> flows;    ///< sorted by (replicate, month, product, seller, buyer, channel)
+  std::vector<FlowRecord> flows;  ///< sorted by (replicate, month, product, seller, buyer, channel)
   std::vector<EventRecord> events;  ///< sorted by (replicate, month), then in order of occurrence
 
   std::size_t width(MetricAxis axis) const {
     switch (axis) {
-      case MetricAxis::country: return country_ids.size();
-      case MetricAxis::agent: return agent_ids.size();
-      case MetricAxis::product: return product_ids.size();
+      case MetricAxis::country:
+        return country_ids.size();
+      case MetricAxis::agent:
+        return agent_ids.size();
+      case MetricAxis::product:
+        return product_ids.size();
     }
     return 0;
   }
@@ -91,18 +94,24 @@ struct RunResults {
 
 inline const char* axis_name(MetricAxis axis) {
   switch (axis) {
-    case MetricAxis::country: return "country";
-    case MetricAxis::agent: return "agent";
-    case MetricAxis::product: return "product";
+    case MetricAxis::country:
+      return "country";
+    case MetricAxis::agent:
+      return "agent";
+    case MetricAxis::product:
+      return "product";
   }
   return "?";
 }
 
 inline const char* channel_name(Channel c) {
   switch (c) {
-    case Channel::legal: return "legal";
-    case Channel::licensed: return "licensed";
-    case Channel::diverted: return "diverted";
+    case Channel::legal:
+      return "legal";
+    case Channel::licensed:
+      return "licensed";
+    case Channel::diverted:
+      return "diverted";
   }
   return "?";
 }

@@ -13,7 +13,8 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
   r.seed = seed;
   r.replicates = replicates;
   r.resolved_yaml = spec.resolved_yaml;
-  for (int t = 0; t < world.calendar().size(); ++t) r.months.push_back(world.calendar().at(t).str());
+  for (int t = 0; t < world.calendar().size(); ++t)
+    r.months.push_back(world.calendar().at(t).str());
   for (const CountrySpec& c : spec.countries) {
     r.country_ids.push_back(c.id);
     r.country_blocs.push_back(c.bloc);
@@ -47,7 +48,8 @@ RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
 
   RunResults results = describe_world(world, seed, replicates);
   for (std::size_t m = 0; m < results.metrics.size(); ++m)
-    for (ReplicateOutput& out : outputs) results.metrics[m].values.push_back(std::move(out.metric_values[m]));
+    for (ReplicateOutput& out : outputs)
+      results.metrics[m].values.push_back(std::move(out.metric_values[m]));
   for (ReplicateOutput& out : outputs) {
     results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
     for (EventRecord& e : out.events) results.events.push_back(std::move(e));

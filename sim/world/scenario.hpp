@@ -34,8 +34,8 @@ struct ScenarioInfo {
 
 struct CountrySpec {
   std::string id;
-  std::string name;   ///< default: the id
-  std::string bloc;   ///< default: the id
+  std::string name;          ///< default: the id
+  std::string bloc;          ///< default: the id
   double enforcement = 1.0;  ///< 0..1: how well re-export from here is stopped
 };
 
@@ -52,7 +52,7 @@ struct ProductSpec {
   std::string node;      ///< a process node some fab offers
   double tpp = 0;
   double density = 0;
-  double h100e = 0;      ///< compute relative to one H100
+  double h100e = 0;  ///< compute relative to one H100
   double unit_cost_usd = 0;
   double list_price_usd = 0;
   double chips_per_wafer = 0;
@@ -79,7 +79,7 @@ struct AgentSpec {
   GovernmentMode mode = GovernmentMode::scripted;
 
   // chipmaker
-  std::vector<std::string> foundries;  ///< foundry agent ids it may order from
+  std::vector<std::string> foundries;    ///< foundry agent ids it may order from
   double target_inventory_months = 1.0;  ///< stock it aims to hold, in months of demand
 
   // foundry
@@ -89,9 +89,9 @@ struct AgentSpec {
   // ai_lab
   double budget_usd_per_month = 0;
   double budget_growth_per_year = 0;
-  double compute_stock_h100e = 0;       ///< at the start
-  double algorithmic_efficiency = 1.0;  ///< multiplies compute in the capability index
-  double depreciation_life_months = 54; ///< mean service life of installed compute
+  double compute_stock_h100e = 0;        ///< at the start
+  double algorithmic_efficiency = 1.0;   ///< multiplies compute in the capability index
+  double depreciation_life_months = 54;  ///< mean service life of installed compute
 };
 
 /// Which products a policy covers: all, a list of ids, or threshold clauses. A product matches
@@ -125,18 +125,18 @@ struct TariffExemption {
 struct PolicySpec {
   std::string id;
   PolicyKind kind = PolicyKind::export_control;
-  std::string issuer;               ///< country id
-  std::optional<Month> from;        ///< unset: dormant until an event enacts it
-  std::optional<Month> until;       ///< unset: until repealed or the end
-  ProductSelector products;         ///< default: all
+  std::string issuer;                     ///< country id
+  std::optional<Month> from;              ///< unset: dormant until an event enacts it
+  std::optional<Month> until;             ///< unset: until repealed or the end
+  ProductSelector products;               ///< default: all
   std::vector<std::string> destinations;  ///< country ids (groups expanded); empty = all others
   std::vector<std::string> origins;       ///< tariffs: country ids of manufacture; empty = all
   Treatment treatment = Treatment::prohibited;
   LicenceTerms licence;
   QuotaTerms quota;
-  double rate = 0;           ///< export_fee: share of revenue; tariff: ad valorem
+  double rate = 0;  ///< export_fee: share of revenue; tariff: ad valorem
   TariffExemption exempt;
-  double demand_factor = 1;  ///< import_restriction: 0 banned .. 1 no effect
+  double demand_factor = 1;    ///< import_restriction: 0 banned .. 1 no effect
   double fab_capex_share = 0;  ///< subsidy
   std::string note;
   std::string source;

@@ -51,7 +51,11 @@ std::vector<Metric> metric_catalogue() {
   using A = MetricAxis;
   std::vector<Metric> m = {
       {A::country, "compute_stock_h100e", "H100e", "installed AI compute at month end", {}},
-      {A::country, "chip_imports_units", "chips", "chips received by the country's labs, all channels", {}},
+      {A::country,
+       "chip_imports_units",
+       "chips",
+       "chips received by the country's labs, all channels",
+       {}},
       {A::agent, "revenue_usd", "USD", "sales revenue that month", {}},
       {A::agent, "compute_stock_h100e", "H100e", "AI labs' installed compute at month end", {}},
       {A::agent, "units_sold", "chips", "chips delivered to buyers that month", {}},
@@ -65,11 +69,23 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "units_bought", "chips", "chips received that month", {}},
       {A::agent, "inventory_units", "chips", "chipmakers' unsold chips at month end", {}},
       {A::agent, "wafers_ordered", "wafers", "chipmakers' wafer orders that month", {}},
-      {A::agent, "wafers_started", "wafers", "wafers started that month (foundries and chipmakers)", {}},
-      {A::agent, "fees_collected_usd", "USD", "export fees collected by governments that month", {}},
+      {A::agent,
+       "wafers_started",
+       "wafers",
+       "wafers started that month (foundries and chipmakers)",
+       {}},
+      {A::agent,
+       "fees_collected_usd",
+       "USD",
+       "export fees collected by governments that month",
+       {}},
       {A::agent, "tariffs_collected_usd", "USD", "tariffs collected by governments that month", {}},
       {A::product, "units_sold", "chips", "chips of the product sold that month", {}},
-      {A::product, "demand_units", "chips", "chips labs would have bought with unlimited supply", {}},
+      {A::product,
+       "demand_units",
+       "chips",
+       "chips labs would have bought with unlimited supply",
+       {}},
       {A::product, "price_usd", "USD", "the designer's price that month", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
@@ -77,9 +93,9 @@ std::vector<Metric> metric_catalogue() {
 }
 
 void MonthTotals::reset(std::size_t agents, std::size_t products) {
-  for (auto* v : {&revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd, &fees_paid_usd,
-                  &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd, &write_down_usd,
-                  &wafers_ordered, &wafers_started})
+  for (auto* v : {&revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
+                  &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
+                  &write_down_usd, &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
   demand_units.assign(products, 0.0);
   product_units_sold.assign(products, 0.0);
@@ -190,8 +206,12 @@ void Simulation::apply_events(const engine::Step& step) {
       continue;
     }
     switch (ev.action) {
-      case EventAction::enact: set_policy_active(step, ev.target, true, suffix); break;
-      case EventAction::repeal: set_policy_active(step, ev.target, false, suffix); break;
+      case EventAction::enact:
+        set_policy_active(step, ev.target, true, suffix);
+        break;
+      case EventAction::repeal:
+        set_policy_active(step, ev.target, false, suffix);
+        break;
       case EventAction::set: {
         for (const auto& [path, value] : ev.set) {
           const auto dot1 = path.find('.');
@@ -277,9 +297,8 @@ void Simulation::produce(const engine::Step& step) {
           if (fab.node != node || fab.first_step > step.index || step.index > fab.last_step)
             continue;
           const double share = fab.wafers_per_month / capacity[node];
-          state_.chipmakers[cm].pipeline.push_back(
-              Batch{step.index + lead, o.product, fab.country,
-                    wafers * share * prod.chips_per_wafer});
+          state_.chipmakers[cm].pipeline.push_back(Batch{step.index + lead, o.product, fab.country,
+                                                         wafers * share * prod.chips_per_wafer});
         }
         state_.month.wafers_started[f] += wafers;
         state_.month.wafers_started[cm] += wafers;
@@ -359,14 +378,14 @@ void Simulation::clear_market(const engine::Step& step) {
             const LicenceTerms& lt = state_.policy_params[policy].licence;
             // keyed by the licence's identity, so other sales cannot shift this draw
             const std::uint64_t purpose = engine::mix64(
-                engine::mix64(engine::mix64(static_cast<std::uint64_t>(engine::Purpose::resolve) ^
-                                            policy) ^
-                              dest) ^
+                engine::mix64(
+                    engine::mix64(static_cast<std::uint64_t>(engine::Purpose::resolve) ^ policy) ^
+                    dest) ^
                 bid.product);
             engine::Rng rng(engine::StreamKey{world_.seed(), replicate_, bid.seller,
                                               to_size(step.index), purpose});
-            state_.licences[key] = Licence{step.index + lt.delay_months,
-                                           rng.bernoulli(lt.approval_probability)};
+            state_.licences[key] =
+                Licence{step.index + lt.delay_months, rng.bernoulli(lt.approval_probability)};
             log(step, static_cast<std::int64_t>(bid.seller), "licence_applied",
                 concat(world_.policy_spec(policy).id, ": ", world_.agent(bid.seller).id, " ",
                        world_.product(bid.product).id, " to ", world_.country(dest).id));
@@ -422,7 +441,8 @@ void Simulation::clear_market(const engine::Step& step) {
       if (units <= kEps) continue;
       const double value = units * q.price;
       supply = std::max(0.0, supply - units);
-      for (std::size_t policy : q.terms.quotas) state_.quota_used_tpp[{policy, dest}] += units * tpp;
+      for (std::size_t policy : q.terms.quotas)
+        state_.quota_used_tpp[{policy, dest}] += units * tpp;
       remaining[q.lab] = std::max(0.0, remaining[q.lab] - value * (1.0 + q.terms.tariff_rate));
 
       MonthTotals& m = state_.month;
@@ -480,15 +500,17 @@ void Simulation::account(const engine::Step&) {
     const AgentSpec& params = state_.agent_params[a];
     LabState& lab = state_.labs[a];
     // exponential retirement with mean life L months; this month's purchases are not yet retired
-    lab.compute_stock_h100e = lab.compute_stock_h100e * (1.0 - 1.0 / params.depreciation_life_months) +
-                              state_.month.h100e_bought[a];
+    lab.compute_stock_h100e =
+        lab.compute_stock_h100e * (1.0 - 1.0 / params.depreciation_life_months) +
+        state_.month.h100e_bought[a];
     lab.effective_compute_h100e_months += lab.compute_stock_h100e * params.algorithmic_efficiency;
   }
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     ChipmakerState& s = state_.chipmakers[cm];
     for (std::size_t p : world_.products_of(cm)) {
       const double demand = state_.month.demand_units[p];
-      s.forecast_units[p] = s.forecast_units[p] <= 0 ? demand : 0.5 * s.forecast_units[p] + 0.5 * demand;
+      s.forecast_units[p] =
+          s.forecast_units[p] <= 0 ? demand : 0.5 * s.forecast_units[p] + 0.5 * demand;
     }
   }
 }

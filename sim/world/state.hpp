@@ -25,9 +25,9 @@ struct LabState {
 };
 
 struct ChipmakerState {
-  std::vector<double> inventory;  ///< units, [product * countries + origin]
-  std::vector<Batch> pipeline;    ///< ordered, not yet delivered
-  std::vector<double> price_usd;  ///< per product (all products; only own ones used)
+  std::vector<double> inventory;       ///< units, [product * countries + origin]
+  std::vector<Batch> pipeline;         ///< ordered, not yet delivered
+  std::vector<double> price_usd;       ///< per product (all products; only own ones used)
   std::vector<double> forecast_units;  ///< smoothed monthly demand per product
 };
 
@@ -47,20 +47,20 @@ struct Licence {
 
 /// Per-month totals recorded and then reset (flows of the month).
 struct MonthTotals {
-  std::vector<double> revenue_usd;     ///< per agent
-  std::vector<double> units_sold;      ///< per agent
-  std::vector<double> units_bought;    ///< per agent
-  std::vector<double> h100e_bought;    ///< per agent (labs): compute received
-  std::vector<double> spend_usd;       ///< per agent (labs)
-  std::vector<double> fees_paid_usd;   ///< per agent
+  std::vector<double> revenue_usd;            ///< per agent
+  std::vector<double> units_sold;             ///< per agent
+  std::vector<double> units_bought;           ///< per agent
+  std::vector<double> h100e_bought;           ///< per agent (labs): compute received
+  std::vector<double> spend_usd;              ///< per agent (labs)
+  std::vector<double> fees_paid_usd;          ///< per agent
   std::vector<double> fees_collected_usd;     ///< per agent (governments)
   std::vector<double> tariffs_paid_usd;       ///< per agent
   std::vector<double> tariffs_collected_usd;  ///< per agent (governments)
-  std::vector<double> write_down_usd;  ///< per agent
-  std::vector<double> wafers_ordered;  ///< per agent (chipmakers)
-  std::vector<double> wafers_started;  ///< per agent (foundries: wafers; chipmakers: wafers)
-  std::vector<double> demand_units;    ///< per product: units bid for, before rationing
-  std::vector<double> product_units_sold;  ///< per product
+  std::vector<double> write_down_usd;         ///< per agent
+  std::vector<double> wafers_ordered;         ///< per agent (chipmakers)
+  std::vector<double> wafers_started;         ///< per agent (foundries: wafers; chipmakers: wafers)
+  std::vector<double> demand_units;           ///< per product: units bid for, before rationing
+  std::vector<double> product_units_sold;     ///< per product
 
   void reset(std::size_t agents, std::size_t products);
 };

@@ -47,10 +47,14 @@ std::vector<bool> country_mask(const std::vector<std::string>& listed,
 
 const char* kind_name(AgentKind kind) {
   switch (kind) {
-    case AgentKind::government: return "government";
-    case AgentKind::chipmaker: return "chipmaker";
-    case AgentKind::foundry: return "foundry";
-    case AgentKind::ai_lab: return "ai_lab";
+    case AgentKind::government:
+      return "government";
+    case AgentKind::chipmaker:
+      return "chipmaker";
+    case AgentKind::foundry:
+      return "foundry";
+    case AgentKind::ai_lab:
+      return "ai_lab";
   }
   return "?";
 }
@@ -59,9 +63,12 @@ namespace {
 
 std::string describe(const EventSpec& e) {
   switch (e.action) {
-    case EventAction::enact: return concat("enact ", e.target);
-    case EventAction::repeal: return concat("repeal ", e.target);
-    case EventAction::accept_deal: return concat("accept deal ", e.target);
+    case EventAction::enact:
+      return concat("enact ", e.target);
+    case EventAction::repeal:
+      return concat("repeal ", e.target);
+    case EventAction::accept_deal:
+      return concat("accept deal ", e.target);
     case EventAction::set: {
       std::string text = "set";
       for (const auto& [path, value] : e.set) text += concat(" ", path, "=", value);
@@ -115,8 +122,7 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
       fab.last_step = f.until ? w.calendar_.step_of(*f.until) : w.calendar_.size();
       w.fabs_of_[a].push_back(fab);
     }
-    for (const std::string& f : spec_a.foundries)
-      w.foundries_of_[a].push_back(w.agent_index(f));
+    for (const std::string& f : spec_a.foundries) w.foundries_of_[a].push_back(w.agent_index(f));
   }
 
   for (std::size_t p = 0; p < s.products.size(); ++p) {
@@ -131,7 +137,8 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
   for (const PolicySpec& ps : s.policies) {
     Policy pol;
     pol.issuer = lookup(w.country_ids_, ps.issuer, "country");
-    for (const ProductSpec& prod : s.products) pol.covers.push_back(product_matches(ps.products, prod));
+    for (const ProductSpec& prod : s.products)
+      pol.covers.push_back(product_matches(ps.products, prod));
     pol.to_country = country_mask(ps.destinations, w.country_ids_, n_countries);
     pol.from_origin = country_mask(ps.origins, w.country_ids_, n_countries);
     pol.first_step = ps.from ? w.calendar_.step_of(*ps.from) : -1;
@@ -168,9 +175,9 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
     if (!known) {
       std::string ids;
       for (const OptionSpec& o : d->options) ids += (ids.empty() ? "" : ", ") + o.id;
-      throw ConfigError(concat("--choose ", decision_id, "=", option_id,
-                               ": error: decision '", decision_id, "' has no option '", option_id,
-                               "'; expected one of ", ids));
+      throw ConfigError(concat("--choose ", decision_id, "=", option_id, ": error: decision '",
+                               decision_id, "' has no option '", option_id, "'; expected one of ",
+                               ids));
     }
   }
   for (const DecisionSpec& d : s.decisions) {
@@ -208,8 +215,6 @@ std::size_t World::product_index(const std::string& id) const {
 std::size_t World::policy_index(const std::string& id) const {
   return lookup(policy_ids_, id, "policy");
 }
-std::size_t World::deal_index(const std::string& id) const {
-  return lookup(deal_ids_, id, "deal");
-}
+std::size_t World::deal_index(const std::string& id) const { return lookup(deal_ids_, id, "deal"); }
 
 }  // namespace sim::world

@@ -28,12 +28,12 @@ struct Fab {
 
 /// A policy compiled against the world: masks over products and countries.
 struct Policy {
-  std::size_t issuer = 0;           ///< country index
-  std::vector<bool> covers;         ///< per product
-  std::vector<bool> to_country;     ///< per country: destinations (all true when none listed)
-  std::vector<bool> from_origin;    ///< per country: tariff origins (all true when none listed)
-  int first_step = -1;              ///< -1: dormant until enacted
-  int last_step = -1;               ///< -1: until repealed or the end
+  std::size_t issuer = 0;         ///< country index
+  std::vector<bool> covers;       ///< per product
+  std::vector<bool> to_country;   ///< per country: destinations (all true when none listed)
+  std::vector<bool> from_origin;  ///< per country: tariff origins (all true when none listed)
+  int first_step = -1;            ///< -1: dormant until enacted
+  int last_step = -1;             ///< -1: until repealed or the end
 };
 
 /// An event compiled to indices; `decision` names the decision that produced it, if any.
@@ -43,7 +43,7 @@ struct Event {
   std::size_t target = 0;  ///< policy or deal index
   std::vector<std::pair<std::string, double>> set;
   bool is_decision = false;  ///< marks the option taken at a decision; changes nothing itself
-  std::string text;  ///< what happened, for the event log
+  std::string text;          ///< what happened, for the event log
   std::string note;
   std::string source;
 };

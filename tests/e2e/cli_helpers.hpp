@@ -54,8 +54,8 @@ inline std::string quote(const std::string& s) {
 inline Outcome chipsim(const std::string& args) {
   TempDir tmp;
   const std::string out = tmp / "out", err = tmp / "err";
-  const std::string cmd = std::string(CHIPSIM_BINARY) + " " + args + " </dev/null >" + out +
-                          " 2>" + err;
+  const std::string cmd =
+      std::string(CHIPSIM_BINARY) + " " + args + " </dev/null >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());
   Outcome o;
   o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

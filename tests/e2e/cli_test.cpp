@@ -87,7 +87,8 @@ TEST_CASE("cli: bad input exits 2 and writes nothing", "[e2e][cli]") {
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains(bad + ":"));
   CHECK_FALSE(fs::exists(out));
-  CHECK(chipsim("run " + quote(kGood) + " --set scenario.end=2023-13 -o " + quote(out)).status == 2);
+  CHECK(chipsim("run " + quote(kGood) + " --set scenario.end=2023-13 -o " + quote(out)).status ==
+        2);
   CHECK(chipsim("run " + quote(kGood) + " --choose nope=x -o " + quote(out)).status == 2);
   CHECK_FALSE(fs::exists(out));
   CHECK(fs::is_empty(tmp.path()) == false);  // only bad.yaml

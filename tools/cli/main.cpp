@@ -75,8 +75,8 @@ int run_command(const RunArgs& args, bool quiet, int threads) {
     std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
     return kBadInput;
   }
-  const sim::world::World world = sim::world::World::build(std::move(spec),
-                                                           parse_choices(args.choices));
+  const sim::world::World world =
+      sim::world::World::build(std::move(spec), parse_choices(args.choices));
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
 

@@ -38,7 +38,8 @@ BehaviourRegistry registry() {
 }
 }  // namespace
 
-TEST_CASE("agents::AiLab: budget grows at its yearly rate, compounded monthly", "[agents][ai_lab]") {
+TEST_CASE("agents::AiLab: budget grows at its yearly rate, compounded monthly",
+          "[agents][ai_lab]") {
   const World world = make_world();
   const BehaviourRegistry behaviours = registry();
   Simulation sim(world, behaviours, 0);

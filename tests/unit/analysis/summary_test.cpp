@@ -53,7 +53,7 @@ TEST_CASE("analysis::headline: means over replicates at the last month", "[analy
   CHECK(h.compute_by_bloc_h100e[1].second == Approx(200.0));  // (100 + 300) / 2
   REQUIRE(h.revenue_by_chipmaker_usd.size() == 1);
   CHECK(h.revenue_by_chipmaker_usd[0].second == Approx(2e9));  // (3e9 + 1e9) / 2
-  CHECK(h.chips_sold == Approx(30.0));                          // 60 units over 2 replicates
+  CHECK(h.chips_sold == Approx(30.0));                         // 60 units over 2 replicates
   CHECK(h.chips_licensed == Approx(10.0));
 }
 

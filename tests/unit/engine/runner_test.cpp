@@ -51,10 +51,14 @@ TEST_CASE("engine::Runner: runs the phases in order, month by month", "[engine][
   ToyModel model(3);
   Runner runner(Calendar(Month::from_year_month(2024, 1), Month::from_year_month(2024, 3)), 1);
   runner.run(model, 0);
-  CHECK(model.trace_ == "o0raw" "o1raw" "o2raw");
+  CHECK(model.trace_ ==
+        "o0raw"
+        "o1raw"
+        "o2raw");
 }
 
-TEST_CASE("engine::Runner: results do not depend on the thread count", "[engine][runner][parallel]") {
+TEST_CASE("engine::Runner: results do not depend on the thread count",
+          "[engine][runner][parallel]") {
   const std::vector<double> one = run_toy(1, 7);
   const std::vector<double> two = run_toy(2, 7);
   const std::vector<double> eight = run_toy(8, 7);
@@ -64,7 +68,8 @@ TEST_CASE("engine::Runner: results do not depend on the thread count", "[engine]
   CHECK(run_toy(2, 8) != one);  // and the seed matters
 }
 
-TEST_CASE("engine::run_replicates: runs each replicate exactly once", "[engine][runner][parallel]") {
+TEST_CASE("engine::run_replicates: runs each replicate exactly once",
+          "[engine][runner][parallel]") {
   std::vector<int> runs(50, 0);
   run_replicates(50, [&](std::uint64_t r) { runs[r] += 1; });
   CHECK(std::count(runs.begin(), runs.end(), 1) == 50);

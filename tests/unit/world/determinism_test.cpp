@@ -32,5 +32,6 @@ TEST_CASE("world: the same seed gives bit-identical results at 1 and 2 threads",
     CHECK(one.flows[i].buyer == two.flows[i].buyer);
   }
   REQUIRE(one.events.size() == two.events.size());
-  for (std::size_t i = 0; i < one.events.size(); ++i) CHECK(one.events[i].text == two.events[i].text);
+  for (std::size_t i = 0; i < one.events.size(); ++i)
+    CHECK(one.events[i].text == two.events[i].text);
 }

@@ -8,7 +8,8 @@
 using sim::world::Channel;
 using sim::world::MetricAxis;
 
-TEST_CASE("world: chips flow from the foundry through the chipmaker to the labs", "[world][market]") {
+TEST_CASE("world: chips flow from the foundry through the chipmaker to the labs",
+          "[world][market]") {
   const auto r = test::run_text(test::two_lab_world());
   const std::size_t maker = test::agent(r, "maker");
   const std::size_t lab_us = test::agent(r, "lab-us");
@@ -83,7 +84,8 @@ TEST_CASE("world: a licence requirement blocks or delays flows by its terms", "[
     return test::two_lab_world(std::string(R"(policies:
   - {id: lic, kind: export_control, issuer: usa, from: 2024-04, products: [gpu],
      destinations: [chn], treatment: licence_required,
-     licence: {approval_probability: )") + approval + R"(, delay_months: 2}}
+     licence: {approval_probability: )") +
+                               approval + R"(, delay_months: 2}}
 )");
   };
   const auto refused = test::run_text(with_licence("0"));
@@ -97,7 +99,8 @@ TEST_CASE("world: a licence requirement blocks or delays flows by its terms", "[
   CHECK(test::at(granted, MetricAxis::agent, "units_bought", 5, lab_cn) > 0.0);
   bool licensed = false;
   for (const auto& f : granted.flows)
-    if (f.buyer == static_cast<int>(lab_cn) && f.month >= 5) licensed = f.channel == Channel::licensed;
+    if (f.buyer == static_cast<int>(lab_cn) && f.month >= 5)
+      licensed = f.channel == Channel::licensed;
   CHECK(licensed);
 }
 

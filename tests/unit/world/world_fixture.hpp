@@ -13,12 +13,15 @@ namespace test {
 /// production lag, one chipmaker selling one product at $12,000 (h100e 1, TPP 16000), a lab in
 /// `usa` and a lab in `chn`, each with a budget of $1.2M a month (100 chips), no growth, and
 /// compute that practically never retires. `extra` is appended (policies, events...).
-inline std::string two_lab_world(const std::string& extra = "", const std::string& months = "2024-01",
+inline std::string two_lab_world(const std::string& extra = "",
+                                 const std::string& months = "2024-01",
                                  const std::string& end = "2024-12") {
   return R"(scenario:
   name: two-labs
-  start: )" + months + R"(
-  end: )" + end + R"(
+  start: )" +
+         months + R"(
+  end: )" +
+         end + R"(
   seed: 7
 countries:
   - {id: usa, bloc: west}
@@ -42,7 +45,8 @@ agents:
 )" + extra;
 }
 
-inline sim::world::RunResults run_text(const std::string& yaml, const sim::world::Choices& choices = {},
+inline sim::world::RunResults run_text(const std::string& yaml,
+                                       const sim::world::Choices& choices = {},
                                        std::uint64_t replicates = 1) {
   const sim::io::FileSource files;
   sim::world::World world =
