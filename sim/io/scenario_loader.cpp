@@ -450,6 +450,7 @@ class Validator {
     world::ScenarioSpec spec;
     check_keys(root_, "", detail::kRootKeys);
     spec.scenario = read_scenario();
+    spec.model = read_model();
     index_sections();
     for (const Entry& entry : countries_.entries) spec.countries.push_back(read_country(entry));
     spec.groups = read_groups();
@@ -874,6 +875,26 @@ class Validator {
 
   // ---------------------------------------------------------------------- sections
 
+  /// A `true`/`false` flag.
+  std::optional<bool> read_bool(const Tree& map, std::string_view key, const std::string& path) {
+    return read_enum<bool>(map, key, path, detail::kBooleans, Need::optional);
+  }
+
+  world::ModelParams read_model() {
+    world::ModelParams model;
+    const Tree* node = read_map(root_, "model", "", Need::optional, "a mapping of parameters");
+    if (node == nullptr) return model;
+    check_keys(*node, "model", detail::kModelKeys);
+    model.diversion_risk_premium =
+        read_number(*node, "diversion_risk_premium", "model", detail::kNonNegative, Need::optional)
+            .value_or(model.diversion_risk_premium);
+    model.diversion_capacity_h100e_per_month =
+        read_number(*node, "diversion_capacity_h100e_per_month", "model", detail::kNonNegative,
+                    Need::optional)
+            .value_or(model.diversion_capacity_h100e_per_month);
+    return model;
+  }
+
   world::ScenarioInfo read_scenario() {
     world::ScenarioInfo info;
     const std::string path = "scenario";
@@ -1081,18 +1102,47 @@ class Validator {
       return read_number(map, key, path, detail::agent_field_range(key), Need::optional)
           .value_or(fallback);
     };
+    const auto integer = [&](std::string_view key, int fallback) {
+      return static_cast<int>(
+          read_integer(map, key, path, detail::agent_field_range(key), Need::optional)
+              .value_or(fallback));
+    };
     switch (*kind) {
-      case world::AgentKind::government:
+      case world::AgentKind::government: {
         agent.mode =
             read_enum<world::GovernmentMode>(map, "mode", path, detail::kModes, Need::optional)
                 .value_or(world::GovernmentMode::scripted);
+        agent.review_every_months = integer("review_every_months", agent.review_every_months);
+        if (const Tree* weights =
+                read_map(map, "weights", path, Need::optional, "a mapping of utility weights")) {
+          const std::string weights_path = child(path, "weights");
+          check_keys(*weights, weights_path, detail::kWeightKeys);
+          const auto weight = [&](std::string_view key, double fallback) {
+            return read_number(*weights, key, weights_path, detail::kNonNegative, Need::optional)
+                .value_or(fallback);
+          };
+          agent.weight_security = weight("security", agent.weight_security);
+          agent.weight_economy = weight("economy", agent.weight_economy);
+          agent.weight_revenue = weight("revenue", agent.weight_revenue);
+        }
+        for (const Ref& ref : read_refs(map, "playbook", path, policies_, Need::optional))
+          agent.playbook.push_back(ref.id);
         break;
+      }
       case world::AgentKind::chipmaker:
         for (const Ref& ref : read_refs(map, "foundries", path, agents_, Need::optional)) {
           agent.foundries.push_back(ref.id);
           expect_agent_kind(*ref.node, ref.key, ref.id, "foundry");
         }
         agent.target_inventory_months = number("target_inventory_months", 1.0);
+        agent.price_adjustment = number("price_adjustment", agent.price_adjustment);
+        agent.min_margin = number("min_margin", agent.min_margin);
+        agent.max_price_multiple = number("max_price_multiple", agent.max_price_multiple);
+        agent.priority = integer("priority", agent.priority);
+        agent.design_arounds = read_bool(map, "design_arounds", path).value_or(true);
+        agent.design_lag_months = integer("design_lag_months", agent.design_lag_months);
+        agent.pledge_cost_share = number("pledge_cost_share", agent.pledge_cost_share);
+        agent.deal_horizon_months = integer("deal_horizon_months", agent.deal_horizon_months);
         break;
       case world::AgentKind::foundry: {
         const std::string fabs_path = child(path, "fabs");
@@ -1111,6 +1161,7 @@ class Validator {
         agent.compute_stock_h100e = number("compute_stock_h100e", 0);
         agent.algorithmic_efficiency = number("algorithmic_efficiency", 1.0);
         agent.depreciation_life_months = number("depreciation_life_months", 54);
+        agent.risk_tolerance = number("risk_tolerance", 0);
         break;
     }
     return agent;
@@ -1169,6 +1220,7 @@ class Validator {
             treatment == world::Treatment::licence_required ? Need::required : Need::optional);
         policy.quota = read_quota(
             map, path, treatment == world::Treatment::quota ? Need::required : Need::optional);
+        policy.fdpr = read_bool(map, "fdpr", path).value_or(false);
         break;
       }
       case world::PolicyKind::export_fee:

@@ -77,10 +77,23 @@ struct AgentSpec {
 
   // government
   GovernmentMode mode = GovernmentMode::scripted;
+  int review_every_months = 6;        ///< adaptive: how often it reviews its policies
+  double weight_security = 1.0;       ///< utility weight on own bloc's compute vs the rival's
+  double weight_economy = 1.0;        ///< ... on domestic firms' profits and investment inflows
+  double weight_revenue = 1.0;        ///< ... on fees and tariffs collected
+  std::vector<std::string> playbook;  ///< policy ids it may enact or repeal
 
   // chipmaker
   std::vector<std::string> foundries;    ///< foundry agent ids it may order from
   double target_inventory_months = 1.0;  ///< stock it aims to hold, in months of demand
+  double price_adjustment = 0.05;        ///< monthly price response to excess inventory
+  double min_margin = 0.1;               ///< price floor: unit cost x (1 + min_margin)
+  double max_price_multiple = 1.5;       ///< price ceiling: list price x this
+  int priority = 0;                      ///< foundries serve higher priorities first
+  bool design_arounds = true;            ///< launches compliant variants when cut off
+  int design_lag_months = 6;             ///< control to compliant variant on sale
+  double pledge_cost_share = 0.25;       ///< share of a pledge that is a real cost to the firm
+  int deal_horizon_months = 24;          ///< months of profit a deal is weighed against
 
   // foundry
   std::vector<FabSpec> fabs;
@@ -92,6 +105,7 @@ struct AgentSpec {
   double compute_stock_h100e = 0;        ///< at the start
   double algorithmic_efficiency = 1.0;   ///< multiplies compute in the capability index
   double depreciation_life_months = 54;  ///< mean service life of installed compute
+  double risk_tolerance = 0;  ///< most share of its demand it fills with diverted chips
 };
 
 /// Which products a policy covers: all, a list of ids, or threshold clauses. A product matches
@@ -131,6 +145,7 @@ struct PolicySpec {
   ProductSelector products;               ///< default: all
   std::vector<std::string> destinations;  ///< country ids (groups expanded); empty = all others
   std::vector<std::string> origins;       ///< tariffs: country ids of manufacture; empty = all
+  bool fdpr = false;  ///< export_control: reaches chips made anywhere (foreign direct product)
   Treatment treatment = Treatment::prohibited;
   LicenceTerms licence;
   QuotaTerms quota;
@@ -182,8 +197,15 @@ struct DecisionSpec {
   std::string historical;  ///< option id
 };
 
+/// Market-wide parameters (`model:` section).
+struct ModelParams {
+  double diversion_risk_premium = 0.5;  ///< extra share of the price paid for diverted chips
+  double diversion_capacity_h100e_per_month = 20000;  ///< per transit country at enforcement 0
+};
+
 struct ScenarioSpec {
   ScenarioInfo scenario;
+  ModelParams model;
   std::vector<CountrySpec> countries;
   std::vector<GroupSpec> groups;
   std::vector<ProductSpec> products;

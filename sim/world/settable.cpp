@@ -9,9 +9,11 @@ double* settable_field(AgentSpec& agent, std::string_view field) {
       if (field == "budget_growth_per_year") return &agent.budget_growth_per_year;
       if (field == "algorithmic_efficiency") return &agent.algorithmic_efficiency;
       if (field == "depreciation_life_months") return &agent.depreciation_life_months;
+      if (field == "risk_tolerance") return &agent.risk_tolerance;
       return nullptr;
     case AgentKind::chipmaker:
       if (field == "target_inventory_months") return &agent.target_inventory_months;
+      if (field == "price_adjustment") return &agent.price_adjustment;
       return nullptr;
     case AgentKind::foundry:
     case AgentKind::government:

@@ -66,12 +66,17 @@ inline constexpr EnumName<world::QuotaPeriod> kPeriods[] = {{"month", world::Quo
 
 // keys of each mapping
 inline constexpr KeyRule kRootKeys[] = {
-    {"scenario", kAnyKind}, {"countries", kAnyKind}, {"groups", kAnyKind},
+    {"scenario", kAnyKind}, {"model", kAnyKind},     {"countries", kAnyKind}, {"groups", kAnyKind},
     {"products", kAnyKind}, {"agents", kAnyKind},    {"policies", kAnyKind},
     {"deals", kAnyKind},    {"events", kAnyKind},    {"decisions", kAnyKind}};
 inline constexpr KeyRule kScenarioKeys[] = {
     {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},  {"end", kAnyKind},
     {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}};
+inline constexpr KeyRule kModelKeys[] = {{"diversion_risk_premium", kAnyKind},
+                                         {"diversion_capacity_h100e_per_month", kAnyKind}};
+inline constexpr KeyRule kWeightKeys[] = {
+    {"security", kAnyKind}, {"economy", kAnyKind}, {"revenue", kAnyKind}};
+inline constexpr EnumName<bool> kBooleans[] = {{"true", true}, {"false", false}};
 inline constexpr KeyRule kCountryKeys[] = {
     {"id", kAnyKind}, {"name", kAnyKind}, {"bloc", kAnyKind}, {"enforcement", kAnyKind}};
 inline constexpr KeyRule kProductKeys[] = {{"id", kAnyKind},
@@ -89,15 +94,27 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"kind", kAnyKind},
                                          {"country", kAnyKind},
                                          {"mode", kGovernment},
+                                         {"review_every_months", kGovernment},
+                                         {"weights", kGovernment},
+                                         {"playbook", kGovernment},
                                          {"foundries", kChipmaker},
                                          {"target_inventory_months", kChipmaker},
+                                         {"price_adjustment", kChipmaker},
+                                         {"min_margin", kChipmaker},
+                                         {"max_price_multiple", kChipmaker},
+                                         {"priority", kChipmaker},
+                                         {"design_arounds", kChipmaker},
+                                         {"design_lag_months", kChipmaker},
+                                         {"pledge_cost_share", kChipmaker},
+                                         {"deal_horizon_months", kChipmaker},
                                          {"fabs", kFoundry},
                                          {"lead_time_months", kFoundry},
                                          {"budget_usd_per_month", kAiLab},
                                          {"budget_growth_per_year", kAiLab},
                                          {"compute_stock_h100e", kAiLab},
                                          {"algorithmic_efficiency", kAiLab},
-                                         {"depreciation_life_months", kAiLab}};
+                                         {"depreciation_life_months", kAiLab},
+                                         {"risk_tolerance", kAiLab}};
 inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},   {"country", kAnyKind},
                                        {"node", kAnyKind}, {"wafers_per_month", kAnyKind},
                                        {"from", kAnyKind}, {"until", kAnyKind}};
@@ -116,6 +133,7 @@ inline constexpr KeyRule kPolicyKeys[] = {
     {"quota", kExportControl},
     {"rate", kExportFee | kTariff},
     {"origins", kTariff},
+    {"fdpr", kExportControl},
     {"exempt", kTariff},
     {"demand_factor", kImportRestriction},
     {"fab_capex_share", kSubsidy}};
@@ -144,7 +162,7 @@ inline constexpr KeyRule kOptionKeys[] = {
 inline constexpr std::string_view kAgentNumericFields[] = {
     "budget_usd_per_month",   "budget_growth_per_year",   "compute_stock_h100e",
     "algorithmic_efficiency", "depreciation_life_months", "target_inventory_months",
-    "lead_time_months"};
+    "lead_time_months",       "risk_tolerance",           "price_adjustment"};
 inline constexpr std::string_view kPolicyNumericFields[] = {"rate",
                                                             "demand_factor",
                                                             "fab_capex_share",
@@ -188,6 +206,7 @@ inline constexpr Range kTariffRate{0, 10, false, false, "a rate"};
 inline constexpr Range kGrowthRate{-1, kInf, true, false, "a rate"};
 inline constexpr Range kIntNonNegative{0, kInf, false, false, "an integer"};
 inline constexpr Range kIntPositive{1, kInf, false, false, "an integer"};
+inline constexpr Range kAtLeastOne{1, kInf, false, false, "a number"};
 
 /// The range of a numeric agent field (also used for `set` events).
 inline Range agent_field_range(std::string_view field) {
@@ -196,7 +215,12 @@ inline Range agent_field_range(std::string_view field) {
       field == "target_inventory_months") {
     return kPositive;
   }
-  if (field == "lead_time_months") return kIntNonNegative;
+  if (field == "lead_time_months" || field == "design_lag_months" || field == "priority")
+    return kIntNonNegative;
+  if (field == "review_every_months" || field == "deal_horizon_months") return kIntPositive;
+  if (field == "risk_tolerance" || field == "price_adjustment" || field == "pledge_cost_share")
+    return kRate;
+  if (field == "max_price_multiple") return kAtLeastOne;
   return kNonNegative;
 }
 
