@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <tuple>
@@ -10,6 +11,7 @@
 #include "sim/engine/errors.hpp"
 #include "sim/world/policy_regime.hpp"
 #include "sim/world/settable.hpp"
+#include "sim/world/supply_network.hpp"
 
 namespace sim::world {
 
@@ -19,6 +21,9 @@ namespace {
 enum MetricIndex : std::size_t {
   kCountryCompute,
   kCountryImports,
+  kCountryImportsLegal,
+  kCountryImportsLicensed,
+  kCountryImportsDiverted,
   kRevenue,
   kAgentCompute,
   kUnitsSold,
@@ -43,6 +48,9 @@ enum MetricIndex : std::size_t {
 
 constexpr double kEps = 1e-9;
 
+/// Purpose of the seizure streams (distinct from the engine's purposes).
+constexpr std::uint64_t kSeizurePurpose = static_cast<std::uint64_t>(engine::Purpose::user) + 1;
+
 std::size_t to_size(int v) { return static_cast<std::size_t>(v); }
 
 }  // namespace
@@ -56,6 +64,10 @@ std::vector<Metric> metric_catalogue() {
        "chips",
        "chips received by the country's labs, all channels",
        {}},
+      {A::country, "imports_legal_units", "chips", "chips received on the legal channel", {}},
+      {A::country, "imports_licensed_units", "chips", "chips received under licence", {}},
+      {A::country, "imports_diverted_units", "chips",
+       "diverted chips received (seized shipments excluded)", {}},
       {A::agent, "revenue_usd", "USD", "sales revenue that month", {}},
       {A::agent, "compute_stock_h100e", "H100e", "AI labs' installed compute at month end", {}},
       {A::agent, "units_sold", "chips", "chips delivered to buyers that month", {}},
@@ -92,7 +104,8 @@ std::vector<Metric> metric_catalogue() {
   return m;
 }
 
-void MonthTotals::reset(std::size_t agents, std::size_t products) {
+void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t countries) {
+  imports_by_channel.assign(3 * countries, 0.0);
   for (auto* v : {&revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
                   &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
                   &write_down_usd, &wafers_ordered, &wafers_started})
@@ -142,7 +155,7 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
 
 void Simulation::observe(const engine::Step& step) {
   state_.step = step.index;
-  state_.month.reset(world_.agent_count(), world_.product_count());
+  state_.month.reset(world_.agent_count(), world_.product_count(), world_.country_count());
 }
 
 void Simulation::decide(const engine::Step& step, std::size_t agent, engine::Rng& rng) {
@@ -321,26 +334,48 @@ void Simulation::produce(const engine::Step& step) {
   }
 }
 
+void Simulation::request_licences(const engine::Step& step, const SaleTerms& terms,
+                                  std::size_t seller, std::size_t destination,
+                                  std::size_t product) {
+  for (std::size_t policy : terms.licences_needed) {
+    const LicenceKey key{policy, seller, destination, product};
+    const auto it = state_.licences.find(key);
+    if (it != state_.licences.end() && (it->second.decided_step > step.index || it->second.approved))
+      continue;  // pending, or granted
+    const LicenceTerms& lt = state_.policy_params[policy].licence;
+    // keyed by the licence's identity, so other sales cannot shift this draw
+    const std::uint64_t purpose = engine::mix64(
+        engine::mix64(engine::mix64(static_cast<std::uint64_t>(engine::Purpose::resolve) ^ policy) ^
+                      destination) ^
+        product);
+    engine::Rng rng(
+        engine::StreamKey{world_.seed(), replicate_, seller, to_size(step.index), purpose});
+    state_.licences[key] =
+        Licence{step.index + lt.delay_months, rng.bernoulli(lt.approval_probability)};
+    log(step, static_cast<std::int64_t>(seller), "licence_applied",
+        concat(world_.policy_spec(policy).id, ": ", world_.agent(seller).id, " ",
+               world_.product(product).id, " to ", world_.country(destination).id));
+  }
+}
+
 void Simulation::clear_market(const engine::Step& step) {
   const std::size_t n_countries = world_.country_count();
   const std::vector<std::size_t>& labs = world_.agents_of(AgentKind::ai_lab);
-
-  struct Pending {
-    std::size_t lab;
-    const Bid* bid;
-    SaleTerms terms;
-    double price;
-    double units;
+  const ModelParams& model = world_.spec().model;
+  // flows are integers in thousandths of an H100e and costs are USD per H100e, so Boost.Graph's
+  // augmenting paths and reduced costs are exact
+  constexpr double kUnit = 1000.0;
+  const auto to_flow = [&](double h100e) {
+    return h100e * kUnit >= static_cast<double>(SupplyNetwork::kUnbounded)
+               ? SupplyNetwork::kUnbounded
+               : static_cast<std::int64_t>(std::floor(h100e * kUnit));
   };
-  std::vector<std::size_t> next_bid(labs.size(), 0);
-  std::vector<double> remaining(labs.size(), 0.0);
-  for (std::size_t i = 0; i < labs.size(); ++i) remaining[i] = intents_[labs[i]].budget_usd;
 
   // notional demand: what each lab would buy if every offer it can legally take were unlimited
-  for (std::size_t i = 0; i < labs.size(); ++i) {
-    const std::size_t dest = world_.agent_country(labs[i]);
-    double left = remaining[i];
-    for (const Bid& bid : intents_[labs[i]].bids) {
+  for (std::size_t lab : labs) {
+    const std::size_t dest = world_.agent_country(lab);
+    double left = intents_[lab].budget_usd;
+    for (const Bid& bid : intents_[lab].bids) {
       if (left <= kEps) break;
       const SaleTerms terms = sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
       if (terms.prohibited || !terms.licensed(state_, bid.seller, dest, bid.product)) continue;
@@ -351,124 +386,340 @@ void Simulation::clear_market(const engine::Step& step) {
     }
   }
 
+  // offers: stock of a product by seller and origin
+  struct Offer {
+    std::size_t seller, product, origin;
+    double price, h100e, supply;  // supply in units, shrinking as it sells
+  };
+  std::vector<Offer> offers;
+  for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
+    const ChipmakerState& s = state_.chipmakers[cm];
+    for (std::size_t p : world_.products_of(cm)) {
+      if (world_.product_release_step(p) > step.index || world_.product(p).h100e <= 0) continue;
+      for (std::size_t o = 0; o < n_countries; ++o) {
+        const double units = s.inventory[p * n_countries + o];
+        if (units > kEps)
+          offers.push_back(Offer{cm, p, o, s.price_usd[p], world_.product(p).h100e, units});
+      }
+    }
+  }
+
+  // what each market would take: its labs' budgets at the best landed cost per H100e it can get
+  std::vector<std::vector<SaleTerms>> terms(offers.size());
+  std::vector<double> best_cost(n_countries, std::numeric_limits<double>::infinity());
+  std::vector<bool> has_labs(n_countries, false);
+  for (std::size_t lab : labs)
+    if (intents_[lab].budget_usd > kEps) has_labs[world_.agent_country(lab)] = true;
+  for (std::size_t i = 0; i < offers.size(); ++i) {
+    const Offer& o = offers[i];
+    terms[i].reserve(n_countries);
+    for (std::size_t d = 0; d < n_countries; ++d) {
+      terms[i].push_back(sale_terms(world_, state_, o.product, o.seller, o.origin, d));
+      const SaleTerms& t = terms[i].back();
+      if (!has_labs[d] || t.prohibited || t.demand_factor <= 0) continue;
+      if (!t.licensed(state_, o.seller, d, o.product)) {
+        request_licences(step, t, o.seller, d, o.product);
+        continue;
+      }
+      best_cost[d] = std::min(best_cost[d], o.price * (1.0 + t.tariff_rate) / o.h100e);
+    }
+  }
+  // diversion: a transit country x re-exports at most (1 - enforcement) x capacity, and a
+  // buyer expects to lose the share `enforcement` of it to seizures
+  const auto divert_cost = [&](const Offer& o, std::size_t x) {
+    const double e = world_.country(x).enforcement;
+    return o.price * (1.0 + model.diversion_risk_premium) / (1.0 - e) / o.h100e;
+  };
+  std::vector<bool> transit(n_countries, false);
+  for (std::size_t x = 0; x < n_countries; ++x)
+    transit[x] = world_.country(x).enforcement < 1.0 && model.diversion_capacity_h100e_per_month > 0;
+  std::vector<double> demand(n_countries, 0.0), appetite(n_countries, 0.0);
+  std::vector<double> lab_demand(world_.agent_count(), 0.0), lab_appetite(world_.agent_count(), 0.0);
+  std::vector<double> best_any(best_cost);
+  for (std::size_t lab : labs) {
+    const std::size_t d = world_.agent_country(lab);
+    if (state_.agent_params[lab].risk_tolerance <= 0) continue;
+    for (std::size_t i = 0; i < offers.size(); ++i)
+      for (std::size_t x = 0; x < n_countries; ++x)
+        if (transit[x] && x != d && !terms[i][x].prohibited &&
+            terms[i][x].licensed(state_, offers[i].seller, x, offers[i].product))
+          best_any[d] = std::min(best_any[d], divert_cost(offers[i], x));
+  }
+  for (std::size_t lab : labs) {
+    const std::size_t d = world_.agent_country(lab);
+    if (!std::isfinite(best_any[d])) continue;
+    lab_demand[lab] = intents_[lab].budget_usd / best_any[d];
+    lab_appetite[lab] = lab_demand[lab] * state_.agent_params[lab].risk_tolerance;
+    demand[d] += lab_demand[lab];
+    appetite[d] += lab_appetite[lab];
+  }
+
+  // two passes on the supply network: first each offer's stock is allocated to the markets that
+  // may buy it in proportion to their demand (the chipmakers' per-market allocation), then what
+  // is left is offered to all
+  struct Delivery {
+    std::size_t offer, destination, transit;  // transit == npos: direct
+    Channel channel;
+    double units;
+  };
+  std::vector<Delivery> deliveries;
+  std::vector<double> received(n_countries, 0.0), diverted_in(n_countries, 0.0);
+  std::vector<double> hub_left(n_countries, 0.0);
+  for (std::size_t x = 0; x < n_countries; ++x)
+    if (transit[x])
+      hub_left[x] = (1.0 - world_.country(x).enforcement) * model.diversion_capacity_h100e_per_month;
+  std::map<std::pair<std::size_t, std::size_t>, double> quota_left;  // (policy, country) -> TPP
+  const auto quota_room = [&](std::size_t policy, std::size_t d) {
+    const auto key = std::make_pair(policy, d);
+    auto it = quota_left.find(key);
+    if (it == quota_left.end())
+      it = quota_left
+               .emplace(key, std::max(0.0, state_.policy_params[policy].quota.tpp_per_country -
+                                               state_.quota_used_tpp[key]))
+               .first;
+    return it;
+  };
+
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::size_t first_new = deliveries.size();
+    SupplyNetwork net;
+    const std::size_t source = net.add_node(NodeKind::source, "supply");
+    const std::size_t sink = net.add_node(NodeKind::sink, "demand");
+    std::vector<std::size_t> market(n_countries, World::npos), div(n_countries, World::npos);
+    std::vector<std::size_t> hub_in(n_countries, World::npos), hub_out(n_countries, World::npos);
+    for (std::size_t d = 0; d < n_countries; ++d) {
+      if (demand[d] - received[d] <= kEps) continue;
+      market[d] = net.add_node(NodeKind::market, world_.country(d).id, d);
+      net.add_edge(market[d], sink, to_flow(demand[d] - received[d]), 0);
+      if (appetite[d] - diverted_in[d] > kEps) {
+        div[d] = net.add_node(NodeKind::market, world_.country(d).id + " (diverted)", d);
+        net.add_edge(div[d], market[d], to_flow(appetite[d] - diverted_in[d]), 0,
+                     Channel::diverted);
+      }
+    }
+    for (std::size_t x = 0; x < n_countries; ++x) {
+      if (hub_left[x] <= kEps) continue;
+      hub_in[x] = net.add_node(NodeKind::transit, world_.country(x).id, x);
+      hub_out[x] = net.add_node(NodeKind::transit, world_.country(x).id + " (out)", x);
+      net.add_edge(hub_in[x], hub_out[x], to_flow(hub_left[x]), 0, Channel::diverted);
+      for (std::size_t d = 0; d < n_countries; ++d)
+        if (d != x && div[d] != World::npos)
+          net.add_edge(hub_out[x], div[d], SupplyNetwork::kUnbounded, 0, Channel::diverted);
+    }
+    struct Route {
+      std::size_t edge, offer, destination, transit;
+      Channel channel;
+    };
+    std::vector<Route> routes;
+    std::vector<std::size_t> offer_node(offers.size(), World::npos);
+    for (std::size_t i = 0; i < offers.size(); ++i) {
+      const Offer& o = offers[i];
+      if (o.supply <= kEps) continue;
+      offer_node[i] = net.add_node(
+          NodeKind::offer,
+          concat(world_.agent(o.seller).id, " ", world_.product(o.product).id, " (",
+                 world_.country(o.origin).id, ")"),
+          i);
+      net.add_edge(source, offer_node[i], to_flow(o.supply * o.h100e), 0);
+    }
+    // a seller's product reaches a market through one allocation node, whose edge to the market
+    // carries the market's share, the quotas and the import restrictions; the flow algorithm
+    // then picks the cheapest origins within it
+    const auto usable = [&](std::size_t i, std::size_t d) {
+      const SaleTerms& t = terms[i][d];
+      return offer_node[i] != World::npos && !t.prohibited && t.demand_factor > 0 &&
+             t.licensed(state_, offers[i].seller, d, offers[i].product);
+    };
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < offers.size(); ++i)
+      groups[{offers[i].seller, offers[i].product}].push_back(i);
+    for (const auto& [group, members] : groups) {
+      const auto [seller, product] = group;
+      const ProductSpec& prod = world_.product(product);
+      double supply = 0;  // H100e on offer
+      for (std::size_t i : members) supply += offers[i].supply * prod.h100e;
+      double share_base = 0;  // demand of the markets the product may serve
+      for (std::size_t d = 0; d < n_countries; ++d) {
+        if (market[d] == World::npos) continue;
+        for (std::size_t i : members) {
+          if (!usable(i, d)) continue;
+          share_base += demand[d];
+          break;
+        }
+      }
+      for (std::size_t d = 0; d < n_countries; ++d) {
+        if (market[d] == World::npos) continue;
+        std::size_t alloc = World::npos;
+        double cap = std::numeric_limits<double>::infinity();
+        for (std::size_t i : members) {
+          if (!usable(i, d)) continue;
+          const SaleTerms& t = terms[i][d];
+          if (alloc == World::npos) {
+            alloc = net.add_node(NodeKind::market,
+                                 concat(world_.agent(seller).id, " ", prod.id, " for ",
+                                        world_.country(d).id),
+                                 d);
+            for (std::size_t policy : t.quotas)
+              cap = std::min(cap, quota_room(policy, d)->second / prod.tpp * prod.h100e);
+            if (t.demand_factor < 1) cap = std::min(cap, t.demand_factor * demand[d]);
+            if (pass == 0) cap = std::min(cap, supply * demand[d] / share_base);
+            net.add_edge(alloc, market[d], to_flow(cap), 0);
+          }
+          const Channel ch = t.licences_needed.empty() ? Channel::legal : Channel::licensed;
+          const std::size_t e =
+              net.add_edge(offer_node[i], alloc, SupplyNetwork::kUnbounded,
+                           offers[i].price * (1.0 + t.tariff_rate) / offers[i].h100e, ch);
+          routes.push_back(Route{e, i, d, World::npos, ch});
+        }
+      }
+    }
+    for (std::size_t i = 0; i < offers.size(); ++i) {
+      for (std::size_t x = 0; x < n_countries; ++x) {
+        if (hub_in[x] == World::npos || !usable(i, x)) continue;
+        const std::size_t e = net.add_edge(offer_node[i], hub_in[x], SupplyNetwork::kUnbounded,
+                                           divert_cost(offers[i], x), Channel::diverted);
+        routes.push_back(Route{e, i, World::npos, x, Channel::diverted});
+      }
+    }
+    if (net.min_cost_max_flow(source, sink) == 0) continue;
+
+    // direct routes deliver to their market; a transit country's inflow is shared among the
+    // markets it feeds in proportion to their outflows
+    std::map<std::size_t, std::vector<std::pair<std::size_t, double>>> hub_outflows;
+    for (const NetEdge& e : net.edges())
+      if (e.flow > 0 && net.nodes()[e.from].kind == NodeKind::transit && e.from != e.to &&
+          net.nodes()[e.to].kind == NodeKind::market)
+        hub_outflows[net.nodes()[e.from].ref].emplace_back(net.nodes()[e.to].ref,
+                                                           static_cast<double>(e.flow));
+    for (const Route& r : routes) {
+      const double flow = static_cast<double>(net.edges()[r.edge].flow);
+      if (flow <= 0) continue;
+      const Offer& o = offers[r.offer];
+      if (r.transit == World::npos) {
+        deliveries.push_back(
+            Delivery{r.offer, r.destination, World::npos, r.channel, flow / kUnit / o.h100e});
+        received[r.destination] += flow / kUnit;
+        continue;
+      }
+      double total_out = 0;
+      for (const auto& [d, f] : hub_outflows[r.transit]) total_out += f;
+      for (const auto& [d, f] : hub_outflows[r.transit]) {
+        const double units = flow * (f / total_out) / kUnit / o.h100e;
+        deliveries.push_back(Delivery{r.offer, d, r.transit, Channel::diverted, units});
+        received[d] += units * o.h100e;
+        diverted_in[d] += units * o.h100e;
+      }
+      hub_left[r.transit] = std::max(0.0, hub_left[r.transit] - flow / kUnit);
+    }
+    // take what was routed out of the offers and the quotas before the next pass
+    for (std::size_t k = first_new; k < deliveries.size(); ++k) {
+      const Delivery& dl = deliveries[k];
+      Offer& o = offers[dl.offer];
+      o.supply = std::max(0.0, o.supply - dl.units);
+      const std::size_t buyer_country = dl.transit == World::npos ? dl.destination : dl.transit;
+      for (std::size_t policy : terms[dl.offer][buyer_country].quotas)
+        quota_room(policy, buyer_country)->second -= dl.units * world_.product(o.product).tpp;
+    }
+  }
+
+  // each market's deliveries go to its labs in proportion to their demand (diverted chips in
+  // proportion to their appetite for them), within each lab's budget
+  struct Purchase {
+    std::size_t lab;
+    const Delivery* delivery;
+    double units;
+    double unit_cost;  // what the lab pays a unit
+  };
+  std::vector<Purchase> purchases;
+  std::vector<double> lab_cost(world_.agent_count(), 0.0);
+  for (const Delivery& dl : deliveries) {
+    const Offer& o = offers[dl.offer];
+    const bool diverted = dl.transit != World::npos;
+    const double base = diverted ? appetite[dl.destination] : demand[dl.destination];
+    const double unit_cost =
+        diverted ? o.price * (1.0 + model.diversion_risk_premium)
+                 : o.price * (1.0 + terms[dl.offer][dl.destination].tariff_rate);
+    for (std::size_t lab : labs) {
+      if (world_.agent_country(lab) != dl.destination || base <= 0) continue;
+      const double weight = (diverted ? lab_appetite[lab] : lab_demand[lab]) / base;
+      if (weight <= 0) continue;
+      purchases.push_back(Purchase{lab, &dl, dl.units * weight, unit_cost});
+      lab_cost[lab] += dl.units * weight * unit_cost;
+    }
+  }
+  std::vector<double> scale(world_.agent_count(), 1.0);
+  for (std::size_t lab : labs)
+    if (lab_cost[lab] > intents_[lab].budget_usd && lab_cost[lab] > 0)
+      scale[lab] = intents_[lab].budget_usd / lab_cost[lab];
+
+  // seizures: each month, each transit country's shipments to a market are seized whole with
+  // probability equal to the transit country's enforcement
+  std::map<std::pair<std::size_t, std::size_t>, bool> seized;
+  for (const Delivery& dl : deliveries) {
+    if (dl.transit == World::npos) continue;
+    const auto key = std::make_pair(dl.transit, dl.destination);
+    if (seized.count(key) != 0) continue;
+    const std::uint64_t purpose =
+        engine::mix64(engine::mix64(kSeizurePurpose ^ dl.transit) ^ dl.destination);
+    engine::Rng rng(engine::StreamKey{world_.seed(), replicate_, world_.agent_count() + dl.transit,
+                                      to_size(step.index), purpose});
+    seized[key] = rng.bernoulli(world_.country(dl.transit).enforcement);
+  }
+
   std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t, Channel>,
            std::pair<double, double>>
       flows;  // (product, seller, buyer, origin, channel) -> (units, value)
-  for (;;) {
-    std::vector<Pending> pending;
-    for (std::size_t i = 0; i < labs.size(); ++i) {
-      const std::size_t lab = labs[i];
-      const std::size_t dest = world_.agent_country(lab);
-      const std::vector<Bid>& bids = intents_[lab].bids;
-      while (remaining[i] > kEps && next_bid[i] < bids.size()) {
-        const Bid& bid = bids[next_bid[i]];
-        const SaleTerms terms =
-            sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
-        const double supply =
-            state_.chipmakers[bid.seller].inventory[bid.product * n_countries + bid.origin];
-        bool usable = !terms.prohibited && supply > kEps && terms.demand_factor > 0;
-        if (usable && !terms.licensed(state_, bid.seller, dest, bid.product)) {
-          usable = false;
-          // the seller applies for each licence it lacks; the issuer decides after the delay
-          for (std::size_t policy : terms.licences_needed) {
-            const LicenceKey key{policy, bid.seller, dest, bid.product};
-            const auto it = state_.licences.find(key);
-            if (it != state_.licences.end() && it->second.decided_step > step.index) continue;
-            if (it != state_.licences.end() && it->second.approved) continue;
-            const LicenceTerms& lt = state_.policy_params[policy].licence;
-            // keyed by the licence's identity, so other sales cannot shift this draw
-            const std::uint64_t purpose = engine::mix64(
-                engine::mix64(
-                    engine::mix64(static_cast<std::uint64_t>(engine::Purpose::resolve) ^ policy) ^
-                    dest) ^
-                bid.product);
-            engine::Rng rng(engine::StreamKey{world_.seed(), replicate_, bid.seller,
-                                              to_size(step.index), purpose});
-            state_.licences[key] =
-                Licence{step.index + lt.delay_months, rng.bernoulli(lt.approval_probability)};
-            log(step, static_cast<std::int64_t>(bid.seller), "licence_applied",
-                concat(world_.policy_spec(policy).id, ": ", world_.agent(bid.seller).id, " ",
-                       world_.product(bid.product).id, " to ", world_.country(dest).id));
-          }
-        }
-        if (!usable) {
-          ++next_bid[i];
-          continue;
-        }
-        const double price = state_.chipmakers[bid.seller].price_usd[bid.product];
-        const double spend = remaining[i] * bid.budget_share * terms.demand_factor;
-        pending.push_back(
-            Pending{i, &bid, terms, price, spend / (price * (1.0 + terms.tariff_rate))});
-        ++next_bid[i];
-        break;
-      }
+  std::map<std::pair<std::size_t, std::size_t>, double> seized_units;
+  MonthTotals& m = state_.month;
+  for (const Purchase& pu : purchases) {
+    const Delivery& dl = *pu.delivery;
+    const Offer& o = offers[dl.offer];
+    const double units = pu.units * scale[pu.lab];
+    if (units <= kEps) continue;
+    const bool diverted = dl.transit != World::npos;
+    const std::size_t buyer_country = diverted ? dl.transit : dl.destination;
+    const SaleTerms& t = terms[dl.offer][buyer_country];
+    const double value = units * o.price;
+    state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] =
+        std::max(0.0, state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] -
+                          units);
+    m.revenue_usd[o.seller] += value;
+    m.units_sold[o.seller] += units;
+    m.product_units_sold[o.product] += units;
+    m.spend_usd[pu.lab] += units * pu.unit_cost;
+    for (std::size_t policy : t.quotas)
+      state_.quota_used_tpp[{policy, buyer_country}] += units * world_.product(o.product).tpp;
+    for (std::size_t policy : t.fee_policies) {
+      const double fee = value * state_.policy_params[policy].rate;
+      m.fees_paid_usd[o.seller] += fee;
+      const std::size_t gov = world_.government_of(world_.policies()[policy].issuer);
+      if (gov != World::npos) m.fees_collected_usd[gov] += fee;
     }
-    if (pending.empty()) break;
-
-    // rationing: pro rata on each offer, and on each quota's remaining TPP per country
-    std::map<std::tuple<std::size_t, std::size_t, std::size_t>, double> asked;
-    std::map<std::pair<std::size_t, std::size_t>, double> asked_tpp;
-    for (const Pending& q : pending) {
-      asked[{q.bid->seller, q.bid->product, q.bid->origin}] += q.units;
-      for (std::size_t policy : q.terms.quotas)
-        asked_tpp[{policy, world_.agent_country(labs[q.lab])}] +=
-            q.units * world_.product(q.bid->product).tpp;
-    }
-    // fill ratios are fixed before anything is taken, so every bid on an offer or a quota gets
-    // the same share whatever its place in the loop
-    std::map<std::tuple<std::size_t, std::size_t, std::size_t>, double> offer_fill;
-    for (const auto& [offer, units] : asked) {
-      const auto& [seller, product, origin] = offer;
-      const double supply = state_.chipmakers[seller].inventory[product * n_countries + origin];
-      offer_fill[offer] = std::min(1.0, supply / units);
-    }
-    std::map<std::pair<std::size_t, std::size_t>, double> quota_fill;
-    for (const auto& [key, tpp] : asked_tpp) {
-      const double cap = state_.policy_params[key.first].quota.tpp_per_country;
-      const double left = std::max(0.0, cap - state_.quota_used_tpp[key]);
-      quota_fill[key] = tpp > 0 ? std::min(1.0, left / tpp) : 1.0;
-    }
-    for (const Pending& q : pending) {
-      const std::size_t lab = labs[q.lab];
-      const std::size_t dest = world_.agent_country(lab);
-      const Bid& bid = *q.bid;
-      double& supply =
-          state_.chipmakers[bid.seller].inventory[bid.product * n_countries + bid.origin];
-      double fill = offer_fill[{bid.seller, bid.product, bid.origin}];
-      const double tpp = world_.product(bid.product).tpp;
-      for (std::size_t policy : q.terms.quotas) fill = std::min(fill, quota_fill[{policy, dest}]);
-      const double units = q.units * fill;
-      if (units <= kEps) continue;
-      const double value = units * q.price;
-      supply = std::max(0.0, supply - units);
-      for (std::size_t policy : q.terms.quotas)
-        state_.quota_used_tpp[{policy, dest}] += units * tpp;
-      remaining[q.lab] = std::max(0.0, remaining[q.lab] - value * (1.0 + q.terms.tariff_rate));
-
-      MonthTotals& m = state_.month;
-      m.revenue_usd[bid.seller] += value;
-      m.units_sold[bid.seller] += units;
-      m.units_bought[lab] += units;
-      m.spend_usd[lab] += value * (1.0 + q.terms.tariff_rate);
-      m.product_units_sold[bid.product] += units;
-      for (std::size_t policy : q.terms.fee_policies) {
-        const double fee = value * state_.policy_params[policy].rate;
-        m.fees_paid_usd[bid.seller] += fee;
-        const std::size_t gov = world_.government_of(world_.policies()[policy].issuer);
-        if (gov != World::npos) m.fees_collected_usd[gov] += fee;
-      }
-      for (std::size_t policy : q.terms.tariff_policies) {
+    if (!diverted) {
+      for (std::size_t policy : t.tariff_policies) {
         const double tariff = value * state_.policy_params[policy].rate;
-        m.tariffs_paid_usd[lab] += tariff;
+        m.tariffs_paid_usd[pu.lab] += tariff;
         const std::size_t gov = world_.government_of(world_.policies()[policy].issuer);
         if (gov != World::npos) m.tariffs_collected_usd[gov] += tariff;
       }
-      m.h100e_bought[lab] += units * world_.product(bid.product).h100e;
-      const Channel channel = q.terms.licences_needed.empty() ? Channel::legal : Channel::licensed;
-      auto& f = flows[{bid.product, bid.seller, lab, bid.origin, channel}];
-      f.first += units;
-      f.second += value;
     }
+    if (diverted && seized[{dl.transit, dl.destination}]) {
+      seized_units[{dl.transit, dl.destination}] += units;
+      continue;  // paid for, never delivered
+    }
+    m.units_bought[pu.lab] += units;
+    m.h100e_bought[pu.lab] += units * o.h100e;
+    m.imports_by_channel[static_cast<std::size_t>(dl.channel) * n_countries + dl.destination] +=
+        units;
+    auto& f = flows[{o.product, o.seller, pu.lab, o.origin, dl.channel}];
+    f.first += units;
+    f.second += value;
+  }
+  for (const auto& [key, units] : seized_units) {
+    const std::size_t gov = world_.government_of(key.first);
+    log(step, gov == World::npos ? -1 : static_cast<std::int64_t>(gov), "seizure",
+        concat(units, " diverted chips bound for ", world_.country(key.second).id,
+               " seized in ", world_.country(key.first).id));
   }
 
   for (const auto& [key, amount] : flows) {
@@ -554,6 +805,9 @@ void Simulation::record(const engine::Step& step) {
       agent_row(kInventory)[a] = units;
     }
   }
+  for (std::size_t ch = 0; ch < 3; ++ch)
+    for (std::size_t i = 0; i < c; ++i)
+      v[kCountryImportsLegal + ch][t * c + i] = month.imports_by_channel[ch * c + i];
   for (std::size_t prod = 0; prod < p; ++prod) {
     v[kProductUnitsSold][t * p + prod] = month.product_units_sold[prod];
     v[kProductDemand][t * p + prod] = month.demand_units[prod];

@@ -7,6 +7,7 @@
 #include "sim/engine/model.hpp"
 #include "sim/world/behaviour.hpp"
 #include "sim/world/intents.hpp"
+#include "sim/world/policy_regime.hpp"
 #include "sim/world/results.hpp"
 #include "sim/world/state.hpp"
 #include "sim/world/world.hpp"
@@ -46,6 +47,8 @@ class Simulation final : public engine::Model {
   void decide_licences(const engine::Step& step);
   void produce(const engine::Step& step);
   void clear_market(const engine::Step& step);
+  void request_licences(const engine::Step& step, const SaleTerms& terms, std::size_t seller,
+                        std::size_t destination, std::size_t product);
   void log(const engine::Step& step, std::int64_t actor, const char* kind, std::string text);
   void set_policy_active(const engine::Step& step, std::size_t policy, bool active,
                          const std::string& why);

@@ -62,7 +62,9 @@ struct MonthTotals {
   std::vector<double> demand_units;           ///< per product: units bid for, before rationing
   std::vector<double> product_units_sold;     ///< per product
 
-  void reset(std::size_t agents, std::size_t products);
+  std::vector<double> imports_by_channel;  ///< [channel * countries + country], chips delivered
+
+  void reset(std::size_t agents, std::size_t products, std::size_t countries);
 };
 
 /// Everything that changes during one replicate. Agents read it (as last month's state) and

@@ -4,6 +4,7 @@
 #include <boost/graph/boykov_kolmogorov_max_flow.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+#include <cmath>
 #include <ostream>
 #include <sstream>
 
@@ -18,7 +19,7 @@ using EdgeProps = boost::property<
     boost::edge_capacity_t, std::int64_t,
     boost::property<boost::edge_residual_capacity_t, std::int64_t,
                     boost::property<boost::edge_reverse_t, Traits::edge_descriptor,
-                                    boost::property<boost::edge_weight_t, double>>>>;
+                                    boost::property<boost::edge_weight_t, std::int64_t>>>>;
 using VertexProps = boost::property<
     boost::vertex_color_t, boost::default_color_type,
     boost::property<boost::vertex_distance_t, std::int64_t,
@@ -44,8 +45,10 @@ Built build(const std::vector<NetNode>& nodes, const std::vector<NetEdge>& edges
     const auto back = boost::add_edge(e.to, e.from, b.g).first;
     capacity[there] = std::max<std::int64_t>(0, e.capacity);
     capacity[back] = 0;
-    weight[there] = e.cost;
-    weight[back] = -e.cost;
+    // integer weights keep the reduced costs of successive shortest paths exactly >= 0
+    const auto w = static_cast<std::int64_t>(std::llround(e.cost * SupplyNetwork::kCostScale));
+    weight[there] = w;
+    weight[back] = -w;
     reverse[there] = back;
     reverse[back] = there;
     b.forward.push_back(there);

@@ -39,6 +39,9 @@ class SupplyNetwork {
  public:
   /// A capacity no flow reaches (about 9e15 units).
   static constexpr std::int64_t kUnbounded = std::int64_t{1} << 53;
+  /// Costs are rounded to 1/kCostScale of their unit for the flow algorithm (integer weights
+  /// keep its reduced costs exact).
+  static constexpr double kCostScale = 100.0;
 
   std::size_t add_node(NodeKind kind, std::string label,
                        std::size_t ref = static_cast<std::size_t>(-1));

@@ -22,6 +22,7 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/network_command.hpp"
 #include "tools/cli/progress.hpp"
 
 namespace {
@@ -181,6 +182,9 @@ int main(int argc, char** argv) {
   CLI::App* inspect = app.add_subcommand("inspect", "Describe what a result file holds");
   inspect->add_option("file", inspect_file, "Result file (.h5)")->required();
 
+  cli::NetworkArgs network_args;
+  CLI::App* network = cli::add_network_command(app, network_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -198,6 +202,7 @@ int main(int argc, char** argv) {
     if (*run) return run_command(run_args, quiet, threads);
     if (*validate) return validate_command(validate_files, validate_sets, quiet);
     if (*inspect) return inspect_command(inspect_file);
+    if (*network) return cli::network_command(network_args, file_source());
   } catch (const sim::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
