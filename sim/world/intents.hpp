@@ -20,6 +20,18 @@ struct WaferOrder {
   double wafers = 0;
 };
 
+/// A government's decision to put a policy in force or lift it.
+struct PolicyAction {
+  std::size_t policy = 0;
+  bool enact = true;
+};
+
+/// A government's answer to a deal offered to it.
+struct DealResponse {
+  std::size_t deal = 0;
+  bool accept = false;
+};
+
 /// What one agent decided this month. Each agent writes only its own slot; fields not used by
 /// its kind stay empty.
 struct Intent {
@@ -29,8 +41,17 @@ struct Intent {
   // chipmaker
   std::vector<WaferOrder> orders;
   std::vector<double> prices_usd;  ///< per product of the world (own products set)
+  std::vector<std::size_t> deal_offers;  ///< deals (index) it offers now
+  std::vector<std::size_t> launches;     ///< design-around variants (product index) it launches
+  // government
+  std::vector<PolicyAction> policy_actions;
+  std::vector<DealResponse> deal_responses;
 
   void clear() {
+    deal_offers.clear();
+    launches.clear();
+    policy_actions.clear();
+    deal_responses.clear();
     budget_usd = 0;
     bids.clear();
     orders.clear();

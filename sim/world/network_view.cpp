@@ -197,7 +197,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
       }
       if (route.h100e <= 0) continue;
       route.h100e = std::min(route.h100e, quota_room);
-      route.label = concat(world.product(cheapest).id, " USD ", std::llround(route.cost), "/H100e");
+      route.label = concat(world.product(cheapest).id, ", USD ", std::llround(route.cost), "/H100e");
       if (cheapest_terms.tariff_rate > 0)
         route.label += concat(", tariff ", percent(cheapest_terms.tariff_rate));
       if (cheapest_terms.fee_rate > 0)
@@ -248,7 +248,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
         route.h100e += best;
       }
       if (route.h100e <= 0) continue;
-      route.label = concat(world.product(cheapest).id, " USD ", std::llround(route.cost),
+      route.label = concat(world.product(cheapest).id, ", USD ", std::llround(route.cost),
                            "/H100e, risk premium ", percent(model.diversion_risk_premium));
       to_transit.push_back(std::move(route));
     }

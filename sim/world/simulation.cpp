@@ -106,6 +106,8 @@ std::vector<Metric> metric_catalogue() {
 
 void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t countries) {
   imports_by_channel.assign(3 * countries, 0.0);
+  delivered_h100e.assign(products * countries, 0.0);
+  notional_h100e.assign(products * countries, 0.0);
   for (auto* v : {&revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
                   &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
                   &write_down_usd, &wafers_ordered, &wafers_started})
@@ -142,6 +144,12 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
         cm.price_usd[prod] = world.product(prod).list_price_usd;
     }
   }
+  const std::size_t n_deals = world.spec().deals.size();
+  state_.deal_pending.assign(n_deals, false);
+  state_.deal_accepted.assign(n_deals, false);
+  state_.deal_refused_step.assign(n_deals, -1);
+  state_.month.reset(n, p, c);
+  state_.last_month.reset(n, p, c);
   intents_.resize(n);
   const auto months = to_size(world.calendar().size());
   const std::vector<Metric> catalogue = metric_catalogue();
@@ -155,6 +163,7 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
 
 void Simulation::observe(const engine::Step& step) {
   state_.step = step.index;
+  if (step.index > 0) std::swap(state_.last_month, state_.month);
   state_.month.reset(world_.agent_count(), world_.product_count(), world_.country_count());
 }
 
@@ -254,21 +263,58 @@ void Simulation::apply_events(const engine::Step& step) {
         log(step, -1, "parameter_set", ev.text + suffix);
         break;
       }
-      case EventAction::accept_deal: {
-        const DealSpec& deal = world_.spec().deals[ev.target];
-        const std::size_t from = world_.agent_index(deal.from_agent);
-        const std::size_t to = world_.agent_index(deal.to_agent);
-        log(step, static_cast<std::int64_t>(to), "deal_accepted",
-            concat(deal.id, ": ", deal.from_agent, " pledges ", deal.pledge_usd, " USD to ",
-                   deal.to_agent, suffix));
-        state_.pledged_usd[from] += deal.pledge_usd;
-        state_.pledged_in[from][world_.agent_country(to)] += deal.pledge_usd;
-        for (const std::string& id : deal.asks.repeal)
-          set_policy_active(step, world_.policy_index(id), false, concat(" (deal ", deal.id, ")"));
-        for (const std::string& id : deal.asks.exempt_from)
-          state_.exempt[{world_.policy_index(id), from}] = true;
+      case EventAction::accept_deal:
+        accept_deal(step, ev.target, suffix);
         break;
+    }
+  }
+}
+
+void Simulation::accept_deal(const engine::Step& step, std::size_t d, const std::string& why) {
+  if (state_.deal_accepted[d]) return;
+  const DealSpec& deal = world_.spec().deals[d];
+  const std::size_t from = world_.agent_index(deal.from_agent);
+  const std::size_t to = world_.agent_index(deal.to_agent);
+  log(step, static_cast<std::int64_t>(to), "deal_accepted",
+      concat(deal.id, ": ", deal.from_agent, " pledges ", deal.pledge_usd, " USD to ",
+             deal.to_agent, why));
+  state_.deal_accepted[d] = true;
+  state_.deal_pending[d] = false;
+  state_.pledged_usd[from] += deal.pledge_usd;
+  state_.pledged_in[from][world_.agent_country(to)] += deal.pledge_usd;
+  for (const std::string& id : deal.asks.repeal)
+    set_policy_active(step, world_.policy_index(id), false, concat(" (deal ", deal.id, ")"));
+  for (const std::string& id : deal.asks.exempt_from)
+    state_.exempt[{world_.policy_index(id), from}] = true;
+}
+
+void Simulation::apply_decisions(const engine::Step& step) {
+  // governments first (policy changes, answers to offers), then offers made this month, each
+  // in agent order
+  for (std::size_t g : world_.agents_of(AgentKind::government)) {
+    for (const PolicyAction& a : intents_[g].policy_actions)
+      set_policy_active(step, a.policy, a.enact, concat(" (", world_.agent(g).id, " review)"));
+    for (const DealResponse& r : intents_[g].deal_responses) {
+      if (!state_.deal_pending[r.deal]) continue;
+      if (r.accept) {
+        accept_deal(step, r.deal, "");
+      } else {
+        state_.deal_pending[r.deal] = false;
+        state_.deal_refused_step[r.deal] = step.index;
+        const DealSpec& deal = world_.spec().deals[r.deal];
+        log(step, static_cast<std::int64_t>(g), "deal_refused",
+            concat(deal.id, ": ", deal.to_agent, " refuses ", deal.from_agent, "'s pledge"));
       }
+    }
+  }
+  for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
+    for (std::size_t d : intents_[cm].deal_offers) {
+      if (state_.deal_pending[d] || state_.deal_accepted[d]) continue;
+      state_.deal_pending[d] = true;
+      const DealSpec& deal = world_.spec().deals[d];
+      log(step, static_cast<std::int64_t>(cm), "deal_offered",
+          concat(deal.id, ": ", deal.from_agent, " offers ", deal.to_agent, " a pledge of ",
+                 deal.pledge_usd, " USD"));
     }
   }
 }
@@ -381,7 +427,10 @@ void Simulation::clear_market(const engine::Step& step) {
       if (terms.prohibited || !terms.licensed(state_, bid.seller, dest, bid.product)) continue;
       const double price = state_.chipmakers[bid.seller].price_usd[bid.product];
       const double spend = left * bid.budget_share * terms.demand_factor;
-      state_.month.demand_units[bid.product] += spend / (price * (1.0 + terms.tariff_rate));
+      const double units = spend / (price * (1.0 + terms.tariff_rate));
+      state_.month.demand_units[bid.product] += units;
+      state_.month.notional_h100e[bid.product * n_countries + dest] +=
+          units * world_.product(bid.product).h100e;
       left -= spend;
     }
   }
@@ -709,6 +758,7 @@ void Simulation::clear_market(const engine::Step& step) {
     }
     m.units_bought[pu.lab] += units;
     m.h100e_bought[pu.lab] += units * o.h100e;
+    m.delivered_h100e[o.product * n_countries + dl.destination] += units * o.h100e;
     m.imports_by_channel[static_cast<std::size_t>(dl.channel) * n_countries + dl.destination] +=
         units;
     auto& f = flows[{o.product, o.seller, pu.lab, o.origin, dl.channel}];
@@ -741,6 +791,7 @@ void Simulation::clear_market(const engine::Step& step) {
 
 void Simulation::resolve(const engine::Step& step, const engine::StreamFactory&) {
   apply_events(step);
+  apply_decisions(step);
   decide_licences(step);
   produce(step);
   clear_market(step);

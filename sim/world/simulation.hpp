@@ -44,6 +44,8 @@ class Simulation final : public engine::Model {
 
  private:
   void apply_events(const engine::Step& step);
+  void apply_decisions(const engine::Step& step);
+  void accept_deal(const engine::Step& step, std::size_t deal, const std::string& why);
   void decide_licences(const engine::Step& step);
   void produce(const engine::Step& step);
   void clear_market(const engine::Step& step);

@@ -63,6 +63,8 @@ struct MonthTotals {
   std::vector<double> product_units_sold;     ///< per product
 
   std::vector<double> imports_by_channel;  ///< [channel * countries + country], chips delivered
+  std::vector<double> delivered_h100e;     ///< [product * countries + country], all channels
+  std::vector<double> notional_h100e;      ///< [product * countries + country], see demand_units
 
   void reset(std::size_t agents, std::size_t products, std::size_t countries);
 };
@@ -87,7 +89,13 @@ struct State {
   /// TPP shipped under each quota policy to each country, in the quota's current period
   std::map<std::pair<std::size_t, std::size_t>, double> quota_used_tpp;
 
-  MonthTotals month;
+  /// Deals: offered and awaiting an answer; accepted; the step of the last refusal (or -1).
+  std::vector<bool> deal_pending;
+  std::vector<bool> deal_accepted;
+  std::vector<int> deal_refused_step;
+
+  MonthTotals month;       ///< this month's totals, filled during resolve
+  MonthTotals last_month;  ///< last month's totals, what agents see when they decide
 };
 
 }  // namespace sim::world
