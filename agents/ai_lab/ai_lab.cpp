@@ -26,7 +26,7 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
   // every product on sale, from every country where its designer's foundries make its node
   for (std::size_t seller : world.agents_of(AgentKind::chipmaker)) {
     for (std::size_t product : world.products_of(seller)) {
-      if (world.product_release_step(product) > view.step.index) continue;
+      if (state.release_step[product] > view.step.index) continue;
       const ProductSpec& spec = world.product(product);
       if (spec.h100e <= 0) continue;
       std::set<std::size_t> origins;
@@ -35,7 +35,9 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
           if (fab.node == world.product_node(product)) origins.insert(fab.country);
       for (std::size_t origin : origins) {
         const SaleTerms terms = sale_terms(world, state, product, seller, origin, home);
-        if (terms.prohibited || terms.demand_factor <= 0) continue;
+        // prohibited offers stay on the list: the market checks the rules in force when it
+        // clears, which may have changed since last month
+        if (terms.demand_factor <= 0) continue;
         const double price = state.chipmakers[seller].price_usd[product];
         out.bids.push_back(Bid{seller, product, origin, price * (1.0 + terms.tariff_rate), 1.0});
       }

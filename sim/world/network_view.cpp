@@ -57,14 +57,20 @@ double price_of(const World& world, const State& state, std::size_t chipmaker, s
   return price > 0 ? price : world.product(p).list_price_usd;
 }
 
+/// The first step product p is on sale: the live value (design-around variants launch during a
+/// run), or the scenario's when the state has none.
+int release_step_of(const World& world, const State& state, std::size_t p) {
+  return p < state.release_step.size() ? state.release_step[p] : world.product_release_step(p);
+}
+
 const AgentSpec& params_of(const World& world, const State& state, std::size_t agent) {
   return agent < state.agent_params.size() ? state.agent_params[agent] : world.agent(agent);
 }
 
 /// Whether a sale on these terms can happen this month: not prohibited, not banned by the
 /// importer, and every licence it needs granted and in effect.
-bool usable(const SaleTerms& terms, const State& state, std::size_t seller,
-            std::size_t destination, std::size_t product) {
+bool usable(const SaleTerms& terms, const State& state, std::size_t seller, std::size_t destination,
+            std::size_t product) {
   return !terms.prohibited && terms.demand_factor > 0 &&
          terms.licensed(state, seller, destination, product);
 }
@@ -125,7 +131,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
         Link link{fabs.size(), cm, fab.wafers_per_month, {}, 0.0};
         for (std::size_t p : world.products_of(cm)) {
           const ProductSpec& prod = world.product(p);
-          if (world.product_node(p) != fab.node || world.product_release_step(p) > step ||
+          if (world.product_node(p) != fab.node || release_step_of(world, state, p) > step ||
               h100e_per_wafer(prod) <= 0)
             continue;
           // the foundry is the seller of the wafers, the chipmaker's country their destination
@@ -156,11 +162,13 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
   for (const auto& [cm, origins] : origins_of)
     for (std::size_t origin : origins) {
       maker_of[{cm, origin}] = makers.size();
-      makers.push_back(Maker{cm, origin,
+      makers.push_back(Maker{cm,
+                             origin,
                              origins.size() == 1
                                  ? world.agent(cm).id
                                  : concat(world.agent(cm).id, " (", world.country(origin).id, ")"),
-                             {}, 0});
+                             {},
+                             0});
     }
   for (std::size_t l = 0; l < links.size(); ++l)
     makers[maker_of.at({links[l].chipmaker, fabs[links[l].fab].country})].links.push_back(l);
@@ -197,7 +205,8 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
       }
       if (route.h100e <= 0) continue;
       route.h100e = std::min(route.h100e, quota_room);
-      route.label = concat(world.product(cheapest).id, ", USD ", std::llround(route.cost), "/H100e");
+      route.label =
+          concat(world.product(cheapest).id, ", USD ", std::llround(route.cost), "/H100e");
       if (cheapest_terms.tariff_rate > 0)
         route.label += concat(", tariff ", percent(cheapest_terms.tariff_rate));
       if (cheapest_terms.fee_rate > 0)
@@ -280,8 +289,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
   const std::size_t sink = net.add_node(NodeKind::sink, "sink");
 
   // edges, in the same order
-  for (const FabEntry& fab : fabs)
-    net.add_edge(source, fab.node, to_network_units(fab.h100e), 0.0);
+  for (const FabEntry& fab : fabs) net.add_edge(source, fab.node, to_network_units(fab.h100e), 0.0);
   for (const Maker& maker : makers)
     for (std::size_t l : maker.links)
       net.add_edge(fabs[links[l].fab].node, maker.node, to_network_units(links[l].h100e), 0.0);

@@ -24,7 +24,8 @@ std::int64_t to_network_units(double h100e_per_month);
 ///   chipmaker → transit → transit (out) → market.
 ///
 /// Rules (docs/model.md, "Supply network and chokepoints"):
-/// - a fab is in the network while it operates and can make a released product of a chipmaker
+/// - a fab is in the network while it operates and can make a product on sale (released, or a
+///   design-around variant launched, by `step`: `State::release_step`) of a chipmaker
 ///   that may order from its foundry and that the foundry may serve (`sale_terms` of the
 ///   product from the foundry, made in the fab's country, to the chipmaker's country, is not
 ///   prohibited); its capacity is wafers per month × the best chips per wafer × h100e among

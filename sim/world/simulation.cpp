@@ -25,6 +25,8 @@ enum MetricIndex : std::size_t {
   kCountryImportsLicensed,
   kCountryImportsDiverted,
   kRevenue,
+  kCogs,
+  kGrossMargin,
   kAgentCompute,
   kUnitsSold,
   kWriteDown,
@@ -69,6 +71,8 @@ std::vector<Metric> metric_catalogue() {
       {A::country, "imports_diverted_units", "chips",
        "diverted chips received (seized shipments excluded)", {}},
       {A::agent, "revenue_usd", "USD", "sales revenue that month", {}},
+      {A::agent, "cogs_usd", "USD", "book value of the chips sold that month", {}},
+      {A::agent, "gross_margin_usd", "USD", "revenue less the book value of chips sold", {}},
       {A::agent, "compute_stock_h100e", "H100e", "AI labs' installed compute at month end", {}},
       {A::agent, "units_sold", "chips", "chips delivered to buyers that month", {}},
       {A::agent, "write_down_usd", "USD", "inventory and commitments written off that month", {}},
@@ -108,7 +112,7 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
   imports_by_channel.assign(3 * countries, 0.0);
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
-  for (auto* v : {&revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
+  for (auto* v : {&cogs_usd, &revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
                   &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
                   &write_down_usd, &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
@@ -123,6 +127,9 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
   const std::size_t p = world.product_count();
   const std::size_t c = world.country_count();
   state_.policy_active.assign(world.policies().size(), false);
+  state_.policy_since.assign(world.policies().size(), -1);
+  for (std::size_t prod = 0; prod < p; ++prod)
+    state_.release_step.push_back(world.product_release_step(prod));
   state_.agent_params = world.spec().agents;
   state_.policy_params = world.spec().policies;
   state_.labs.resize(n);
@@ -140,6 +147,8 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
       cm.inventory.assign(p * c, 0.0);
       cm.price_usd.assign(p, 0.0);
       cm.forecast_units.assign(p, 0.0);
+      cm.inventory_value.assign(p, 0.0);
+      cm.written_down.assign(p, false);
       for (std::size_t prod : world.products_of(a))
         cm.price_usd[prod] = world.product(prod).list_price_usd;
     }
@@ -196,6 +205,7 @@ void Simulation::set_policy_active(const engine::Step& step, std::size_t policy,
                                    const std::string& why) {
   if (state_.policy_active[policy] == active) return;
   state_.policy_active[policy] = active;
+  if (active) state_.policy_since[policy] = step.index;
   const std::size_t gov = world_.government_of(world_.policies()[policy].issuer);
   const std::int64_t actor = gov == World::npos ? -1 : static_cast<std::int64_t>(gov);
   const PolicySpec& spec = world_.policy_spec(policy);
@@ -308,6 +318,14 @@ void Simulation::apply_decisions(const engine::Step& step) {
     }
   }
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
+    for (std::size_t v : intents_[cm].launches) {
+      if (state_.release_step[v] <= step.index) continue;
+      state_.release_step[v] = step.index;
+      const ProductSpec& prod = world_.product(v);
+      log(step, static_cast<std::int64_t>(cm), "design_around",
+          concat(world_.agent(cm).id, " launches ", prod.id, " (TPP ", prod.tpp, ", ", prod.h100e,
+                 " H100e), designed under ", world_.policy_spec(world_.variant_policy(v)).id));
+    }
     for (std::size_t d : intents_[cm].deal_offers) {
       if (state_.deal_pending[d] || state_.deal_accepted[d]) continue;
       state_.deal_pending[d] = true;
@@ -356,8 +374,11 @@ void Simulation::produce(const engine::Step& step) {
           if (fab.node != node || fab.first_step > step.index || step.index > fab.last_step)
             continue;
           const double share = fab.wafers_per_month / capacity[node];
-          state_.chipmakers[cm].pipeline.push_back(Batch{step.index + lead, o.product, fab.country,
-                                                         wafers * share * prod.chips_per_wafer});
+          ChipmakerState& maker = state_.chipmakers[cm];
+          maker.pipeline.push_back(
+              Batch{step.index + lead, o.product, fab.country,
+                    wafers * share * prod.chips_per_wafer,
+                    maker.written_down[o.product] ? 0.0 : prod.unit_cost_usd});
         }
         state_.month.wafers_started[f] += wafers;
         state_.month.wafers_started[cm] += wafers;
@@ -373,8 +394,10 @@ void Simulation::produce(const engine::Step& step) {
     for (const WaferOrder& o : intents_[cm].orders) state_.month.wafers_ordered[cm] += o.wafers;
     auto done = std::stable_partition(s.pipeline.begin(), s.pipeline.end(),
                                       [&](const Batch& b) { return b.ready_step > step.index; });
-    for (auto it = done; it != s.pipeline.end(); ++it)
+    for (auto it = done; it != s.pipeline.end(); ++it) {
       s.inventory[it->product * n_countries + it->origin] += it->units;
+      s.inventory_value[it->product] += it->units * it->unit_value;
+    }
     s.pipeline.erase(done, s.pipeline.end());
     if (!intents_[cm].prices_usd.empty()) s.price_usd = intents_[cm].prices_usd;
   }
@@ -444,7 +467,7 @@ void Simulation::clear_market(const engine::Step& step) {
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     const ChipmakerState& s = state_.chipmakers[cm];
     for (std::size_t p : world_.products_of(cm)) {
-      if (world_.product_release_step(p) > step.index || world_.product(p).h100e <= 0) continue;
+      if (state_.release_step[p] > step.index || world_.product(p).h100e <= 0) continue;
       for (std::size_t o = 0; o < n_countries; ++o) {
         const double units = s.inventory[p * n_countries + o];
         if (units > kEps)
@@ -729,6 +752,14 @@ void Simulation::clear_market(const engine::Step& step) {
     const std::size_t buyer_country = diverted ? dl.transit : dl.destination;
     const SaleTerms& t = terms[dl.offer][buyer_country];
     const double value = units * o.price;
+    ChipmakerState& seller_state = state_.chipmakers[o.seller];
+    double stock = 0;
+    for (std::size_t c = 0; c < n_countries; ++c)
+      stock += seller_state.inventory[o.product * n_countries + c];
+    const double cogs =
+        stock > 0 ? seller_state.inventory_value[o.product] * std::min(1.0, units / stock) : 0.0;
+    seller_state.inventory_value[o.product] -= cogs;
+    m.cogs_usd[o.seller] += cogs;
     state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] =
         std::max(0.0, state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] -
                           units);
@@ -797,7 +828,45 @@ void Simulation::resolve(const engine::Step& step, const engine::StreamFactory&)
   clear_market(step);
 }
 
-void Simulation::account(const engine::Step&) {
+void Simulation::write_down_unsellable(const engine::Step& step) {
+  // a product whose buyers a policy has just cut off entirely is written off: its stock and
+  // the batches still in production, at book value (NVIDIA's H20 charge, April 2025)
+  const std::size_t n_countries = world_.country_count();
+  for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
+    ChipmakerState& s = state_.chipmakers[cm];
+    for (std::size_t p : world_.products_of(cm)) {
+      const bool sellable =
+          state_.month.demand_units[p] > kEps || state_.month.product_units_sold[p] > kEps;
+      if (s.written_down[p]) {
+        if (sellable) s.written_down[p] = false;  // new production is valued at cost again
+        continue;
+      }
+      if (sellable || state_.last_month.demand_units[p] <= kEps) continue;
+      bool cut_off = false;
+      for (std::size_t i = 0; i < world_.policies().size(); ++i)
+        cut_off = cut_off || (state_.policy_since[i] == step.index && state_.policy_active[i] &&
+                              world_.policies()[i].covers[p]);
+      if (!cut_off) continue;
+      double units = 0, value = s.inventory_value[p];
+      for (std::size_t o = 0; o < n_countries; ++o) units += s.inventory[p * n_countries + o];
+      for (Batch& b : s.pipeline) {
+        if (b.product != p) continue;
+        units += b.units;
+        value += b.units * b.unit_value;
+        b.unit_value = 0;
+      }
+      s.inventory_value[p] = 0;
+      s.written_down[p] = true;
+      if (value <= 0) continue;
+      state_.month.write_down_usd[cm] += value;
+      log(step, static_cast<std::int64_t>(cm), "write_down",
+          concat(world_.agent(cm).id, " writes down ", units, " units of ", world_.product(p).id,
+                 " (", value, " USD): no buyer may take them"));
+    }
+  }
+}
+
+void Simulation::account(const engine::Step& step) {
   for (std::size_t a : world_.agents_of(AgentKind::ai_lab)) {
     const AgentSpec& params = state_.agent_params[a];
     LabState& lab = state_.labs[a];
@@ -807,6 +876,7 @@ void Simulation::account(const engine::Step&) {
         state_.month.h100e_bought[a];
     lab.effective_compute_h100e_months += lab.compute_stock_h100e * params.algorithmic_efficiency;
   }
+  write_down_unsellable(step);
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     ChipmakerState& s = state_.chipmakers[cm];
     for (std::size_t p : world_.products_of(cm)) {
@@ -831,6 +901,8 @@ void Simulation::record(const engine::Step& step) {
   for (std::size_t a = 0; a < n; ++a) {
     const AgentSpec& spec = world_.agent(a);
     agent_row(kRevenue)[a] = month.revenue_usd[a];
+    agent_row(kCogs)[a] = month.cogs_usd[a];
+    agent_row(kGrossMargin)[a] = month.revenue_usd[a] - month.cogs_usd[a];
     agent_row(kUnitsSold)[a] = month.units_sold[a];
     agent_row(kWriteDown)[a] = month.write_down_usd[a];
     agent_row(kFeesPaid)[a] = month.fees_paid_usd[a];

@@ -47,6 +47,7 @@ class Simulation final : public engine::Model {
   void apply_decisions(const engine::Step& step);
   void accept_deal(const engine::Step& step, std::size_t deal, const std::string& why);
   void decide_licences(const engine::Step& step);
+  void write_down_unsellable(const engine::Step& step);
   void produce(const engine::Step& step);
   void clear_market(const engine::Step& step);
   void request_licences(const engine::Step& step, const SaleTerms& terms, std::size_t seller,

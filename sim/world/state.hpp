@@ -15,6 +15,7 @@ struct Batch {
   std::size_t product = 0;
   std::size_t origin = 0;  ///< country of the fab
   double units = 0;
+  double unit_value = 0;  ///< book value a unit (its cost; 0 once written down)
 };
 
 struct LabState {
@@ -29,6 +30,8 @@ struct ChipmakerState {
   std::vector<Batch> pipeline;         ///< ordered, not yet delivered
   std::vector<double> price_usd;       ///< per product (all products; only own ones used)
   std::vector<double> forecast_units;  ///< smoothed monthly demand per product
+  std::vector<double> inventory_value;  ///< book value of the stock, per product (all origins)
+  std::vector<bool> written_down;       ///< per product: its stock was written off
 };
 
 /// A licence application by a seller for a destination country, product and policy.
@@ -48,6 +51,7 @@ struct Licence {
 /// Per-month totals recorded and then reset (flows of the month).
 struct MonthTotals {
   std::vector<double> revenue_usd;            ///< per agent
+  std::vector<double> cogs_usd;               ///< per agent: book value of the chips sold
   std::vector<double> units_sold;             ///< per agent
   std::vector<double> units_bought;           ///< per agent
   std::vector<double> h100e_bought;           ///< per agent (labs): compute received
@@ -74,6 +78,8 @@ struct MonthTotals {
 struct State {
   int step = 0;
   std::vector<bool> policy_active;  ///< per policy
+  std::vector<int> policy_since;    ///< per policy: step it last came into force, or -1
+  std::vector<int> release_step;    ///< per product: first step on sale (World::kNever if not)
   /// Live parameters: `set` events change these copies, never the World's spec.
   std::vector<AgentSpec> agent_params;
   std::vector<PolicySpec> policy_params;

@@ -1,6 +1,7 @@
 #include "sim/world/world.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
@@ -23,6 +24,23 @@ std::size_t lookup(const std::map<std::string, std::size_t>& ids, const std::str
   const auto it = ids.find(id);
   SIM_ASSERT(it != ids.end(), concat("unknown ", what, " '", id, "' after validation"));
   return it->second;
+}
+
+/// Variants are scaled to this share of the largest compliant performance ("just under").
+constexpr double kDesignAroundMargin = 0.99;
+
+/// The largest factor by which scaling a product's TPP and density together takes it out of
+/// every threshold clause of `sel` (a clause is escaped when one of its thresholds is missed).
+double compliant_scale(const ProductSelector& sel, const ProductSpec& p) {
+  double scale = std::numeric_limits<double>::infinity();
+  for (const ThresholdClause& c : sel.any_of) {
+    double escape = 0;  // any factor below this misses one of the clause's thresholds
+    if (c.tpp_at_least && p.tpp > 0) escape = std::max(escape, *c.tpp_at_least / p.tpp);
+    if (c.density_at_least && p.density > 0)
+      escape = std::max(escape, *c.density_at_least / p.density);
+    scale = std::min(scale, escape);
+  }
+  return scale;
 }
 
 bool product_matches(const ProductSelector& sel, const ProductSpec& p) {
@@ -125,12 +143,42 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
     for (const std::string& f : spec_a.foundries) w.foundries_of_[a].push_back(w.agent_index(f));
   }
 
+  // design-around variants: for each chipmaker product a threshold control covers, a dormant
+  // variant scaled to just under the threshold (docs/model.md, "Design-arounds")
+  const std::size_t catalogue_size = s.products.size();
+  w.variant_of_.assign(catalogue_size, npos);
+  w.variant_policy_.assign(catalogue_size, npos);
+  for (std::size_t p = 0; p < catalogue_size; ++p) {
+    for (std::size_t i = 0; i < s.policies.size(); ++i) {
+      const PolicySpec& ps = s.policies[i];
+      const ProductSpec base = s.products[p];
+      const std::size_t designer = w.agent_index(base.designer);
+      if (ps.kind != PolicyKind::export_control || ps.products.any_of.empty() ||
+          !s.agents[designer].design_arounds || !product_matches(ps.products, base))
+        continue;
+      const double scale = kDesignAroundMargin * compliant_scale(ps.products, base);
+      if (scale <= 0 || scale >= 1) continue;
+      ProductSpec v = base;
+      v.id = concat(base.id, "-", ps.id);
+      v.name = concat(base.name, " (compliant with ", ps.id, ")");
+      v.tpp = base.tpp * scale;
+      v.density = base.density * scale;
+      v.h100e = base.h100e * scale;
+      v.list_price_usd = base.list_price_usd * scale;
+      v.release.reset();
+      w.spec_.products.push_back(std::move(v));
+      w.variant_of_.push_back(p);
+      w.variant_policy_.push_back(i);
+    }
+  }
+
   for (std::size_t p = 0; p < s.products.size(); ++p) {
     const ProductSpec& prod = s.products[p];
     w.product_designer_.push_back(w.agent_index(prod.designer));
     w.product_node_.push_back(node_index(prod.node));
-    w.product_release_step_.push_back(prod.release ? w.calendar_.step_of(*prod.release)
-                                                   : kBeforeStart);
+    w.product_release_step_.push_back(p >= catalogue_size ? kNever
+                                      : prod.release     ? w.calendar_.step_of(*prod.release)
+                                                         : kBeforeStart);
     w.products_of_[w.product_designer_.back()].push_back(p);
   }
 

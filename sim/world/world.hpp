@@ -73,8 +73,14 @@ class World {
   std::size_t agent_country(std::size_t a) const { return agent_country_[a]; }
   std::size_t product_designer(std::size_t p) const { return product_designer_[p]; }
   std::size_t product_node(std::size_t p) const { return product_node_[p]; }
-  /// First step at which product p can be made and sold (may be negative).
+  /// First step at which product p can be made and sold as the scenario has it (may be
+  /// negative; kNever for design-around variants, which a chipmaker launches during a run:
+  /// State::release_step holds the live value).
   int product_release_step(std::size_t p) const { return product_release_step_[p]; }
+  /// For a design-around variant: the catalogue product it derives from, else npos.
+  std::size_t variant_of(std::size_t p) const { return variant_of_[p]; }
+  /// For a design-around variant: the export control it is designed to escape, else npos.
+  std::size_t variant_policy(std::size_t p) const { return variant_policy_[p]; }
 
   /// Agents of each kind, in id order.
   const std::vector<std::size_t>& agents_of(AgentKind kind) const {
@@ -105,6 +111,8 @@ class World {
   std::size_t deal_index(const std::string& id) const;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  /// Release step of a product not (yet) on sale.
+  static constexpr int kNever = 1 << 30;
 
  private:
   ScenarioSpec spec_;
@@ -114,6 +122,8 @@ class World {
   std::vector<std::size_t> product_designer_;
   std::vector<std::size_t> product_node_;
   std::vector<int> product_release_step_;
+  std::vector<std::size_t> variant_of_;
+  std::vector<std::size_t> variant_policy_;
   std::vector<std::vector<std::size_t>> by_kind_;
   std::vector<std::vector<std::size_t>> products_of_;
   std::vector<std::vector<Fab>> fabs_of_;

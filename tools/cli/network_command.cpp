@@ -53,8 +53,8 @@ int step_of_month(const sim::world::World& world, const std::string& text) {
   if (text.empty()) return 0;
   const std::optional<sim::engine::Month> month = sim::engine::Month::parse(text);
   if (!month)
-    throw sim::ConfigError(concat("--month ", text, ": error: expected a month YYYY-MM, got '",
-                                  text, "'"));
+    throw sim::ConfigError(
+        concat("--month ", text, ": error: expected a month YYYY-MM, got '", text, "'"));
   if (!calendar.contains(*month))
     throw sim::ConfigError(concat("--month ", text, ": error: outside the scenario '",
                                   world.spec().scenario.name, "', which runs from ",
@@ -72,8 +72,7 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   {
     std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
     if (!out)
-      throw sim::IoError(
-          concat(path, ": cannot write the network: ", std::strerror(errno)));
+      throw sim::IoError(concat(path, ": cannot write the network: ", std::strerror(errno)));
     out << text;
     out.close();
     if (!out) {
@@ -84,8 +83,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   if (std::rename(temp_path.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     fs::remove(temp_path, ec);
-    throw sim::IoError(concat(path, ": cannot rename temporary file '", temp_path,
-                              "' into place: ", why));
+    throw sim::IoError(
+        concat(path, ": cannot rename temporary file '", temp_path, "' into place: ", why));
   }
 }
 
@@ -100,8 +99,8 @@ void print_report(std::ostream& out, const sim::world::World& world, int step,
     }
   out << "supply network of " << world.spec().scenario.name << " in "
       << world.calendar().at(step).str() << " (replicate 0), in H100e per month\n"
-      << "  " << fabs << " fabs operating, " << fab_capacity << " in all; "
-      << network.nodes().size() << " nodes, " << network.edges().size() << " edges\n"
+      << "  " << fabs << (fabs == 1 ? " fab" : " fabs") << " operating, " << fab_capacity
+      << " in all; " << network.nodes().size() << " nodes, " << network.edges().size() << " edges\n"
       << "chokepoints (minimum cut between all fabs and each bloc's labs):\n";
   for (const sim::world::Chokepoint& c : chokepoints) {
     out << "  " << c.bloc << ": at most " << c.max_flow << " H100e per month\n";
@@ -119,8 +118,7 @@ CLI::App* add_network_command(CLI::App& app, NetworkArgs& args) {
   network->add_option("scenario", args.scenario,
                       "Scenario YAML file (default: the built-in H20 scenario, " +
                           std::string(sim::scenarios::kDefaultScenario) + ")");
-  network->add_option("--month", args.month,
-                      "Month YYYY-MM (default: the scenario's first month)");
+  network->add_option("--month", args.month, "Month YYYY-MM (default: the scenario's first month)");
   network->add_option("--dot", args.dot,
                       "Write the network as GraphViz DOT to FILE (overwritten; - for stdout)");
   network->add_option("--set", args.sets, "Override a value: PATH=VALUE (repeatable)");

@@ -68,16 +68,20 @@ TEST_CASE("agents::AiLab: ranks offers by compute per landed dollar", "[agents][
   CHECK(intent.budget_usd == Approx(1.0e6));
 }
 
-TEST_CASE("agents::AiLab: a prohibited product is not bid for", "[agents][ai_lab]") {
+TEST_CASE("agents::AiLab: a product its government bans is not bid for", "[agents][ai_lab]") {
+  // an import restriction with demand factor 0 removes 'big' from the lab's list; an export
+  // prohibition does not (the market checks those when it clears)
   const World world = make_world(R"(policies:
-  - {id: ban, kind: export_control, issuer: usa, from: 2024-01, products: [big],
+  - {id: no-big, kind: import_restriction, issuer: chn, from: 2024-01, products: [big],
+     demand_factor: 0}
+  - {id: ban-small, kind: export_control, issuer: usa, from: 2024-01, products: [small],
      destinations: [chn], treatment: prohibited}
 )");
   const BehaviourRegistry behaviours = registry();
   Simulation sim(world, behaviours, 0);
   const sim::engine::Step step{0, world.calendar().at(0), 0};
   sim.observe(step);
-  sim.resolve(step, sim::engine::StreamFactory(1, 0));  // enacts the ban
+  sim.resolve(step, sim::engine::StreamFactory(1, 0));  // enacts both
   Intent intent;
   sim::engine::Rng rng(sim::engine::StreamKey{});
   agents::AiLab().decide(View{world, sim.state(), step}, world.agent_index("lab"), intent, rng);

@@ -32,7 +32,8 @@ products:
      unit_cost_usd: 3000, list_price_usd: 12000, chips_per_wafer: 10}
 agents:
   - {id: us-gov, kind: government, country: usa}
-  - {id: maker, kind: chipmaker, country: usa, foundries: [fab-co], target_inventory_months: 1}
+  - {id: maker, kind: chipmaker, country: usa, foundries: [fab-co], target_inventory_months: 1,
+     price_adjustment: 0}
   - id: fab-co
     kind: foundry
     country: twn
