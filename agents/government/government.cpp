@@ -22,7 +22,7 @@ constexpr double kHorizon = Government::kHorizonMonths;
 /// "Governments": the forecast).
 struct Forecast {
   std::vector<double> inflow_h100e;  ///< per country: compute its labs receive per month
-  double income_usd = 0;             ///< home chipmakers' sales net of export fees, per month
+  double income_usd = 0;             ///< domestic firms' gross profit (value added) per month
   double revenue_usd = 0;            ///< fees and tariffs the home government collects, per month
 };
 
@@ -59,15 +59,16 @@ double monthly_quota_tpp(const State& state, std::size_t policy, std::size_t des
 }
 
 /// Each lab spends its budget down its list of offers ranked by compute per landed dollar, as
-/// the market's notional demand does; an offer needing a licence not yet in effect counts with
-/// the licence's approval probability; quotas then scale down what they cover.
+/// the market's notional demand does, at list prices (a government does not forecast price
+/// movements); an offer needing a licence not yet in effect counts with the licence's approval
+/// probability; quotas then scale down what they cover.
 Forecast forecast(const View& view, const State& regime, std::size_t home) {
   const World& world = view.world;
   const State& state = view.state;
   const std::size_t n_countries = world.country_count();
 
   struct Purchase {
-    std::size_t destination, seller, product;
+    std::size_t destination, seller, product, origin;
     double units;
     SaleTerms terms;
   };
@@ -75,7 +76,7 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
   for (std::size_t lab : world.agents_of(AgentKind::ai_lab)) {
     const std::size_t dest = world.agent_country(lab);
     struct Option {
-      std::size_t seller, product;
+      std::size_t seller, product, origin;
       double landed_usd, factor, h100e_per_usd;
       SaleTerms terms;
     };
@@ -84,7 +85,7 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
       for (std::size_t product : world.products_of(seller)) {
         if (release_step(view, product) > view.step.index) continue;
         const ProductSpec& spec = world.product(product);
-        const double price = state.chipmakers[seller].price_usd[product];
+        const double price = spec.list_price_usd;
         if (spec.h100e <= 0 || price <= 0) continue;
         std::set<std::size_t> origins;
         for (std::size_t foundry : world.foundries_of(seller))
@@ -98,8 +99,8 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
             if (!licence_in_effect(regime, LicenceKey{policy, seller, dest, product}))
               factor *= regime.policy_params[policy].licence.approval_probability;
           const double landed = price * (1.0 + terms.tariff_rate);
-          options.push_back(
-              Option{seller, product, landed, factor, spec.h100e / landed, std::move(terms)});
+          options.push_back(Option{seller, product, origin, landed, factor, spec.h100e / landed,
+                                   std::move(terms)});
         }
       }
     }
@@ -112,7 +113,7 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
       const double spend = left * o.factor;
       if (spend <= 0) continue;
       purchases.push_back(
-          Purchase{dest, o.seller, o.product, spend / o.landed_usd, std::move(o.terms)});
+          Purchase{dest, o.seller, o.product, o.origin, spend / o.landed_usd, std::move(o.terms)});
       left -= spend;
     }
   }
@@ -133,13 +134,17 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
       if (wanted > cap) scale = std::min(scale, cap / wanted);
     }
     const double units = p.units * scale;
-    const double value = units * state.chipmakers[p.seller].price_usd[p.product];
+    const double value = units * world.product(p.product).list_price_usd;
     f.inflow_h100e[p.destination] += units * world.product(p.product).h100e;
-    // export fees are levied by the seller's country; tariffs by the destination
+    // value added at home: the seller's margin after export fees (levied by the seller's
+    // country) if it is domestic, the chip's unit cost if it was made here; tariffs go to the
+    // destination
+    const double cost = units * world.product(p.product).unit_cost_usd;
     if (world.agent_country(p.seller) == home) {
-      f.income_usd += value * (1.0 - p.terms.fee_rate);
+      f.income_usd += value * (1.0 - p.terms.fee_rate) - cost;
       f.revenue_usd += value * p.terms.fee_rate;
     }
+    if (p.origin == home) f.income_usd += cost;
     if (p.destination == home) f.revenue_usd += value * p.terms.tariff_rate;
   }
   return f;

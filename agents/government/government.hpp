@@ -28,7 +28,7 @@ class Government final : public sim::world::Behaviour {
   /// The changes an action would bring, each a component of the utility (docs/model.md).
   struct Effects {
     double security = 0;  ///< ΔS: change in log(own bloc's / rival bloc's projected compute)
-    double economy = 0;   ///< ΔE: domestic firms' income and investment, share of world spend
+    double economy = 0;   ///< ΔE: domestic value added and investment, share of world spend
     double revenue = 0;   ///< ΔR: fees and tariffs collected, share of world spend
   };
 

@@ -18,13 +18,14 @@ using namespace sim::world;
 // for repealing the ban.
 //
 // The forecast over the 12-month horizon, without the ban: each bloc holds 1,200 + 12 x 100 =
-// 2,400 H100e, so S = ln(2400 / 2400) = 0; the maker sells $2.4M a month; the world's labs
-// spend 12 x $2.4M = $28.8M over the horizon (the scale of ΔE and ΔR).
+// 2,400 H100e, so S = ln(2400 / 2400) = 0; the maker sells 200 chips a month at a margin of
+// $12,000 - $3,000 = $9,000 (the chips are made in twn, so their cost is not US value added);
+// the world's labs spend 12 x $2.4M = $28.8M over the horizon (the scale of ΔE and ΔR).
 //   enact ban:   chn receives nothing: ΔS = ln(2400 / 1200) = ln 2 = +0.693;
-//                the maker loses $1.2M a month: ΔE = 12 x (-1.2M) / 28.8M = -0.5.
-//   repeal ban:  the opposite: ΔS = -0.693, ΔE = +0.5.
+//                the maker loses 100 x $9,000 a month: ΔE = 12 x (-0.9M) / 28.8M = -0.375.
+//   repeal ban:  the opposite: ΔS = -0.693, ΔE = +0.375.
 //   accept deal: the repeal plus the pledge invested within 12 months, 2.88M x 12/24 = 1.44M:
-//                ΔE = 0.5 + 1.44M / 28.8M = 0.55, ΔS = -0.693.
+//                ΔE = 0.375 + 1.44M / 28.8M = 0.425, ΔS = -0.693.
 //   enact fee:   0.15 x $1.2M a month moves from the maker to the government:
 //                ΔR = 12 x 0.18M / 28.8M = +0.075, ΔE = -0.075.
 namespace {
@@ -124,9 +125,9 @@ TEST_CASE("agents::Government: the effects of each action match the hand derivat
     CHECK(all[0].index == world.policy_index("ban"));
     CHECK(all[0].enact);
     CHECK(all[0].effects.security == Approx(std::log(2.0)));
-    CHECK(all[0].effects.economy == Approx(-0.5));
+    CHECK(all[0].effects.economy == Approx(-0.375));
     CHECK(all[0].effects.revenue == Approx(0.0).margin(1e-12));
-    CHECK(all[0].utility == Approx(std::log(2.0) - 0.5));
+    CHECK(all[0].utility == Approx(std::log(2.0) - 0.375));
     CHECK(all[1].index == world.policy_index("fee"));
     CHECK(all[1].effects.security == Approx(0.0).margin(1e-12));
     CHECK(all[1].effects.economy == Approx(-0.075));
@@ -139,10 +140,10 @@ TEST_CASE("agents::Government: the effects of each action match the hand derivat
     REQUIRE(all.size() == 3);
     CHECK_FALSE(all[0].enact);
     CHECK(all[0].effects.security == Approx(-std::log(2.0)));
-    CHECK(all[0].effects.economy == Approx(0.5));
+    CHECK(all[0].effects.economy == Approx(0.375));
     CHECK(all[2].is_deal);
     CHECK(all[2].effects.security == Approx(-std::log(2.0)));
-    CHECK(all[2].effects.economy == Approx(0.55));
+    CHECK(all[2].effects.economy == Approx(0.425));
   }
   SECTION("outside review months only pending offers are candidates") {
     state.deal_pending[world.deal_index("pledge")] = true;
@@ -167,11 +168,11 @@ TEST_CASE("agents::Government: a hawk enacts a control on the rival, a dealmaker
       CHECK(out.policy_actions[0].enact);
     }
   }
-  SECTION("dealmaker: U = -0.5, no action") {
+  SECTION("dealmaker: U = -0.375, no action") {
     const World world = make_world(adaptive(0, 1, 0));
     CHECK(decide(world, initial_state(world), 2).policy_actions.empty());
   }
-  SECTION("equal weights: U = 0.693 - 0.5 = 0.193, enacts") {
+  SECTION("equal weights: U = 0.693 - 0.375 = 0.318, enacts") {
     const World world = make_world(adaptive(1, 1, 1));
     CHECK(decide(world, initial_state(world), 2).policy_actions.size() == 1);
   }
@@ -188,7 +189,7 @@ TEST_CASE("agents::Government: a hawk enacts a control on the rival, a dealmaker
 
 TEST_CASE("agents::Government: a dealmaker repeals the control, a hawk keeps it",
           "[agents][government]") {
-  SECTION("dealmaker: repeal U = +0.5") {
+  SECTION("dealmaker: repeal U = +0.375") {
     const World world = make_world(adaptive(0, 1, 0));
     State state = initial_state(world);
     state.policy_active[world.policy_index("ban")] = true;
@@ -207,7 +208,7 @@ TEST_CASE("agents::Government: a dealmaker repeals the control, a hawk keeps it"
 
 TEST_CASE("agents::Government: pledges are accepted by economy-heavy weights only",
           "[agents][government]") {
-  // accepting: U = -0.693 w_s + 0.55 w_e, positive when w_e / w_s > 0.693 / 0.55 = 1.26
+  // accepting: U = -0.693 w_s + 0.425 w_e, positive when w_e / w_s > 0.693 / 0.425 = 1.63
   const auto answer = [](double security, double economy, int t) {
     const World world = make_world(adaptive(security, economy, 0));
     State state = initial_state(world);
@@ -227,11 +228,11 @@ TEST_CASE("agents::Government: pledges are accepted by economy-heavy weights onl
   }
   SECTION("monotone in the economy weight") {
     CHECK_FALSE(answer(1, 1.0, 0).deal_responses.at(0).accept);
-    CHECK_FALSE(answer(1, 1.2, 0).deal_responses.at(0).accept);
-    CHECK(answer(1, 1.3, 0).deal_responses.at(0).accept);
+    CHECK_FALSE(answer(1, 1.6, 0).deal_responses.at(0).accept);
+    CHECK(answer(1, 1.7, 0).deal_responses.at(0).accept);
     CHECK(answer(1, 3.0, 0).deal_responses.at(0).accept);
   }
-  SECTION("at a review the best single action wins: the deal (0.55) over the repeal (0.5)") {
+  SECTION("at a review the best single action wins: the deal (0.425) over the repeal (0.375)") {
     const Intent out = answer(0, 1, 2);
     CHECK(out.policy_actions.empty());
     REQUIRE(out.deal_responses.size() == 1);
