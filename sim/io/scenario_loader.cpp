@@ -1153,6 +1153,8 @@ class Validator {
         agent.lead_time_months = static_cast<int>(
             read_integer(map, "lead_time_months", path, detail::kIntNonNegative, Need::optional)
                 .value_or(3));
+        agent.gross_margin = number("gross_margin", agent.gross_margin);
+        agent.expansion = read_expansion(map, path);
         break;
       }
       case world::AgentKind::ai_lab:
@@ -1165,6 +1167,61 @@ class Validator {
         break;
     }
     return agent;
+  }
+
+  std::optional<world::ExpansionSpec> read_expansion(const Tree& map, const std::string& path) {
+    const Tree* node = read_map(map, "expansion", path, Need::optional,
+                                "a mapping with node, wafers_per_month and sites");
+    if (node == nullptr) return std::nullopt;
+    const std::string exp_path = child(path, "expansion");
+    check_keys(*node, exp_path, detail::kExpansionKeys);
+    world::ExpansionSpec exp;
+    if (const Tree* n = get(*node, "node", exp_path, Need::required, "a process node")) {
+      const std::string key = child(exp_path, "node");
+      if (const std::string* text = scalar(*n, key, "a process node")) {
+        exp.node = *text;
+        if (std::find(nodes_.begin(), nodes_.end(), *text) == nodes_.end()) {
+          problem(n->loc, key,
+                  concat("no fab offers node ", in_quotes(*text), "; ",
+                         detail::suggest(*text, nodes_, "no foundry agent has fabs")));
+        }
+      }
+    }
+    exp.wafers_per_month =
+        read_number(*node, "wafers_per_month", exp_path, detail::kPositive, Need::required)
+            .value_or(0);
+    exp.utilization_trigger =
+        read_number(*node, "utilization_trigger", exp_path, detail::kRate, Need::optional)
+            .value_or(exp.utilization_trigger);
+    exp.horizon_months = static_cast<int>(
+        read_integer(*node, "horizon_months", exp_path, detail::kIntPositive, Need::optional)
+            .value_or(exp.horizon_months));
+    const std::string sites_path = child(exp_path, "sites");
+    if (const Tree* sites =
+            read_list(*node, "sites", exp_path, Need::required, "a list of sites")) {
+      if (sites->seq.empty())
+        problem(sites->loc, sites_path, "found an empty list; expected at least one site");
+      for (std::size_t i = 0; i < sites->seq.size(); ++i) {
+        const Tree& site = sites->seq[i];
+        const std::string site_path = indexed(sites_path, i);
+        if (!site.is_map()) {
+          problem(site.loc, site_path, concat("found ", describe(site), "; expected a mapping"));
+          continue;
+        }
+        check_keys(site, site_path, detail::kSiteKeys);
+        world::SiteSpec spec;
+        spec.country = read_ref(site, "country", site_path, countries_, Need::required).value_or("");
+        spec.capex_usd =
+            read_number(site, "capex_usd", site_path, detail::kNonNegative, Need::required)
+                .value_or(0);
+        spec.lead_time_months = static_cast<int>(
+            read_integer(site, "lead_time_months", site_path, detail::kIntNonNegative,
+                         Need::optional)
+                .value_or(spec.lead_time_months));
+        exp.sites.push_back(std::move(spec));
+      }
+    }
+    return exp;
   }
 
   world::FabSpec read_fab(const Entry& entry) {

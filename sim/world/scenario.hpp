@@ -68,6 +68,23 @@ struct FabSpec {
   std::optional<Month> until;  ///< unset: operating to the end
 };
 
+/// A place a foundry may build its next fab: the investment and how long building takes.
+struct SiteSpec {
+  std::string country;
+  double capex_usd = 0;
+  int lead_time_months = 24;
+};
+
+/// How a foundry grows: when its node runs at or above `utilization_trigger`, it builds one
+/// fab of `wafers_per_month` at the site with the best profit after tariffs and subsidies.
+struct ExpansionSpec {
+  std::string node;
+  double wafers_per_month = 0;
+  double utilization_trigger = 0.9;
+  int horizon_months = 60;  ///< months of output a site's profit is counted over
+  std::vector<SiteSpec> sites;
+};
+
 /// One agent. Fields not used by its kind keep their defaults (the loader rejects keys that
 /// do not belong to the kind).
 struct AgentSpec {
@@ -97,7 +114,9 @@ struct AgentSpec {
 
   // foundry
   std::vector<FabSpec> fabs;
-  int lead_time_months = 3;  ///< wafer start to finished chips
+  int lead_time_months = 3;            ///< wafer start to finished chips
+  double gross_margin = 0.5;           ///< share of wafer revenue that is profit
+  std::optional<ExpansionSpec> expansion;  ///< unset: builds no fabs
 
   // ai_lab
   double budget_usd_per_month = 0;

@@ -109,6 +109,8 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"deal_horizon_months", kChipmaker},
                                          {"fabs", kFoundry},
                                          {"lead_time_months", kFoundry},
+                                         {"gross_margin", kFoundry},
+                                         {"expansion", kFoundry},
                                          {"budget_usd_per_month", kAiLab},
                                          {"budget_growth_per_year", kAiLab},
                                          {"compute_stock_h100e", kAiLab},
@@ -118,6 +120,11 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
 inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},   {"country", kAnyKind},
                                        {"node", kAnyKind}, {"wafers_per_month", kAnyKind},
                                        {"from", kAnyKind}, {"until", kAnyKind}};
+inline constexpr KeyRule kExpansionKeys[] = {
+    {"node", kAnyKind},           {"wafers_per_month", kAnyKind}, {"utilization_trigger", kAnyKind},
+    {"horizon_months", kAnyKind}, {"sites", kAnyKind}};
+inline constexpr KeyRule kSiteKeys[] = {
+    {"country", kAnyKind}, {"capex_usd", kAnyKind}, {"lead_time_months", kAnyKind}};
 inline constexpr KeyRule kPolicyKeys[] = {
     {"id", kAnyKind},
     {"kind", kAnyKind},
@@ -218,7 +225,8 @@ inline Range agent_field_range(std::string_view field) {
   if (field == "lead_time_months" || field == "design_lag_months" || field == "priority")
     return kIntNonNegative;
   if (field == "review_every_months" || field == "deal_horizon_months") return kIntPositive;
-  if (field == "risk_tolerance" || field == "price_adjustment" || field == "pledge_cost_share")
+  if (field == "risk_tolerance" || field == "price_adjustment" || field == "pledge_cost_share" ||
+      field == "gross_margin")
     return kRate;
   if (field == "max_price_multiple") return kAtLeastOne;
   return kNonNegative;
