@@ -33,6 +33,9 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
       for (std::size_t foundry : world.foundries_of(seller))
         for (const Fab& fab : world.fabs_of(foundry))
           if (fab.node == world.product_node(product)) origins.insert(fab.country);
+      for (std::size_t foundry : world.foundries_of(seller))
+        for (const Fab& fab : state.built_fabs[foundry])
+          if (fab.node == world.product_node(product)) origins.insert(fab.country);
       for (std::size_t origin : origins) {
         const SaleTerms terms = sale_terms(world, state, product, seller, origin, home);
         // prohibited offers stay on the list: the market checks the rules in force when it

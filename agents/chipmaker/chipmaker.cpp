@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/world/capacity.hpp"
 #include "sim/world/policy_regime.hpp"
 
 namespace agents {
@@ -141,10 +142,13 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
     double total_capacity = 0;
     int lead = 0;
     for (std::size_t foundry : world.foundries_of(self)) {
+      // capacity on the product's node in fabs that may make it for this chipmaker
       double wafers = 0;
-      for (const Fab& fab : world.fabs_of(foundry))
-        if (fab.node == world.product_node(product) && fab.first_step <= t && t <= fab.last_step)
+      for_each_operating_fab(world, state, foundry, t, [&](const Fab& fab) {
+        if (fab.node == world.product_node(product) &&
+            may_serve(world, state, foundry, fab.country, self, product))
           wafers += fab.wafers_per_month;
+      });
       if (wafers <= 0) continue;
       capacity.emplace_back(foundry, wafers);
       total_capacity += wafers;

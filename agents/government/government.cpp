@@ -91,6 +91,9 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
         for (std::size_t foundry : world.foundries_of(seller))
           for (const Fab& fab : world.fabs_of(foundry))
             if (fab.node == world.product_node(product)) origins.insert(fab.country);
+        for (std::size_t foundry : world.foundries_of(seller))
+          for (const Fab& fab : regime.built_fabs[foundry])
+            if (fab.node == world.product_node(product)) origins.insert(fab.country);
         for (std::size_t origin : origins) {
           SaleTerms terms = sale_terms(world, regime, product, seller, origin, dest);
           if (terms.prohibited || terms.demand_factor <= 0) continue;

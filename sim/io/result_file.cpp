@@ -34,7 +34,7 @@ constexpr unsigned kDeflateLevel = 4;
 constexpr hsize_t kMaxChunkValues = hsize_t{1} << 17;
 constexpr hsize_t kMaxTableChunkRows = 4096;
 constexpr world::MetricAxis kAxes[] = {world::MetricAxis::country, world::MetricAxis::agent,
-                                       world::MetricAxis::product};
+                                       world::MetricAxis::product, world::MetricAxis::policy};
 
 std::string errno_text(int error) {
   return std::error_code(error, std::generic_category()).message();
@@ -401,7 +401,8 @@ void write_file(const std::string& path, const std::string& temp_path, const wor
     out.root_attributes(r);
     for (const char* g :
          {"/scenario", "/calendar", "/countries", "/agents", "/products", "/metrics",
-          "/metrics/country", "/metrics/agent", "/metrics/product", "/trade"})
+          "/metrics/country", "/metrics/agent", "/metrics/product", "/metrics/policy",
+          "/policies", "/trade"})
       out.group(g);
     out.string_scalar("/scenario/resolved_yaml", r.resolved_yaml);
     out.strings("/calendar/month", r.months, "month");
@@ -413,6 +414,7 @@ void write_file(const std::string& path, const std::string& temp_path, const wor
     out.strings("/products/id", r.product_ids, "product");
     out.doubles("/products/tpp", r.product_tpp, "product", "TPP");
     out.doubles("/products/h100e", r.product_h100e, "product", "H100-equivalents per chip");
+    out.strings("/policies/id", r.policy_ids, "policy");
     for (const world::Metric& m : r.metrics)
       out.metric(m, to_hsize(r.replicates), to_hsize(r.months.size()), to_hsize(r.width(m.axis)));
     out.flows(r.flows);
@@ -866,6 +868,7 @@ world::RunResults read_results(const std::string& path) {
   r.product_ids = in.strings("/products/id", 1);
   r.product_tpp = in.doubles("/products/tpp");
   r.product_h100e = in.doubles("/products/h100e");
+  if (in.exists("/policies/id")) r.policy_ids = in.strings("/policies/id", 1);
   in.metrics(r);
   r.flows = in.flows();
   r.events = in.events();

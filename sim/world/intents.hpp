@@ -43,11 +43,14 @@ struct Intent {
   std::vector<double> prices_usd;  ///< per product of the world (own products set)
   std::vector<std::size_t> deal_offers;  ///< deals (index) it offers now
   std::vector<std::size_t> launches;     ///< design-around variants (product index) it launches
+  // foundry
+  int build_site = -1;  ///< index into its expansion sites of the fab it starts now, or -1
   // government
   std::vector<PolicyAction> policy_actions;
   std::vector<DealResponse> deal_responses;
 
   void clear() {
+    build_site = -1;
     deal_offers.clear();
     launches.clear();
     policy_actions.clear();

@@ -117,12 +117,16 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
   std::vector<FabEntry> fabs;
   std::vector<Link> links;
   for (std::size_t foundry : world.agents_of(AgentKind::foundry)) {
-    const std::vector<Fab>& fab_list = world.fabs_of(foundry);
-    for (std::size_t i = 0; i < fab_list.size(); ++i) {
-      const Fab& fab = fab_list[i];
+    // the scenario's fabs, then those built during the run
+    std::vector<std::pair<std::string, Fab>> fab_list;
+    for (std::size_t i = 0; i < world.fabs_of(foundry).size(); ++i)
+      fab_list.emplace_back(world.agent(foundry).fabs[i].id, world.fabs_of(foundry)[i]);
+    for (std::size_t i = 0; i < state.built_fabs[foundry].size(); ++i)
+      fab_list.emplace_back(concat("built-", i + 1), state.built_fabs[foundry][i]);
+    for (const auto& [fab_id, fab] : fab_list) {
       if (step < fab.first_step || step > fab.last_step || fab.wafers_per_month <= 0) continue;
-      FabEntry entry{concat("fab ", world.agent(foundry).id, "/", world.agent(foundry).fabs[i].id,
-                            " (", world.country(fab.country).id, ")"),
+      FabEntry entry{concat("fab ", world.agent(foundry).id, "/", fab_id, " (",
+                            world.country(fab.country).id, ")"),
                      foundry, fab.country, 0.0, 0};
       for (std::size_t cm : world.agents_of(AgentKind::chipmaker)) {
         const std::vector<std::size_t>& orders_from = world.foundries_of(cm);

@@ -1,5 +1,7 @@
 #include "sim/world/policy_regime.hpp"
 
+#include <algorithm>
+
 namespace sim::world {
 
 namespace {
@@ -14,7 +16,28 @@ double pledged_in(const State& state, std::size_t agent, std::size_t country) {
   return it == by_country.end() ? 0.0 : it->second;
 }
 
+bool exempt_by_pledge(const World& world, const State& state, std::size_t seller,
+                      std::size_t origin, std::size_t issuer, double threshold) {
+  if (pledged_in(state, seller, issuer) >= threshold) return true;
+  for (std::size_t foundry : world.foundries_of(seller)) {
+    bool makes_there = false;
+    for (const Fab& fab : world.fabs_of(foundry)) makes_there = makes_there || fab.country == origin;
+    for (const Fab& fab : state.built_fabs[foundry]) makes_there = makes_there || fab.country == origin;
+    if (makes_there && pledged_in(state, foundry, issuer) >= threshold) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+double subsidy_share(const World& world, const State& state, std::size_t country) {
+  double share = 0;
+  for (std::size_t i = 0; i < world.policies().size(); ++i)
+    if (state.policy_active[i] && state.policy_params[i].kind == PolicyKind::subsidy &&
+        world.policies()[i].issuer == country)
+      share += state.policy_params[i].fab_capex_share;
+  return std::min(1.0, share);
+}
 
 bool licence_in_effect(const State& state, const LicenceKey& key) {
   const auto it = state.licences.find(key);
@@ -42,7 +65,8 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
       case PolicyKind::export_control: {
         // an export: the issuer has jurisdiction where the seller sits or the chip was made
         const bool is_export = destination != seller_country;
-        const bool jurisdiction = pol.issuer == seller_country || pol.issuer == origin;
+        const bool jurisdiction =
+            spec.fdpr || pol.issuer == seller_country || pol.issuer == origin;
         if (!is_export || !jurisdiction || !pol.to_country[destination]) break;
         switch (spec.treatment) {
           case Treatment::allowed:
@@ -68,8 +92,11 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
         break;
       case PolicyKind::tariff: {
         if (pol.issuer != destination || origin == destination || !pol.from_origin[origin]) break;
+        // exempt: the seller, or a foundry of its that makes chips in the origin country, has
+        // pledged enough investment in the importing country
         const auto& threshold = spec.exempt.pledged_in_issuer_usd_at_least;
-        if (threshold && pledged_in(state, seller, pol.issuer) >= *threshold) break;
+        if (threshold && exempt_by_pledge(world, state, seller, origin, pol.issuer, *threshold))
+          break;
         terms.tariff_rate += spec.rate;
         terms.tariff_policies.push_back(i);
         break;

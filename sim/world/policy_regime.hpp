@@ -31,6 +31,9 @@ struct SaleTerms {
 SaleTerms sale_terms(const World& world, const State& state, std::size_t product,
                      std::size_t seller, std::size_t origin, std::size_t destination);
 
+/// The share of a fab's capex that subsidies in force in `country` pay (at most 1).
+double subsidy_share(const World& world, const State& state, std::size_t country);
+
 /// Whether an approved licence for (policy, seller, destination, product) is in effect at
 /// `state.step`.
 bool licence_in_effect(const State& state, const LicenceKey& key);

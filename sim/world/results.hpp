@@ -10,7 +10,7 @@
 namespace sim::world {
 
 /// The axis a metric runs along besides replicate and month.
-enum class MetricAxis { country, agent, product };
+enum class MetricAxis { country, agent, product, policy };
 
 /// A named monthly series, shape [R, T, width-of-axis]. Stored at `/metrics/<axis>/<name>`.
 struct Metric {
@@ -68,6 +68,7 @@ struct RunResults {
   std::vector<std::string> product_ids;
   std::vector<double> product_tpp;
   std::vector<double> product_h100e;
+  std::vector<std::string> policy_ids;
 
   std::vector<Metric> metrics;
   std::vector<FlowRecord> flows;  ///< sorted by (replicate, month, product, seller, buyer, channel)
@@ -81,6 +82,8 @@ struct RunResults {
         return agent_ids.size();
       case MetricAxis::product:
         return product_ids.size();
+      case MetricAxis::policy:
+        return policy_ids.size();
     }
     return 0;
   }
@@ -100,6 +103,8 @@ inline const char* axis_name(MetricAxis axis) {
       return "agent";
     case MetricAxis::product:
       return "product";
+    case MetricAxis::policy:
+      return "policy";
   }
   return "?";
 }

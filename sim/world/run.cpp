@@ -29,6 +29,7 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
     r.product_tpp.push_back(p.tpp);
     r.product_h100e.push_back(p.h100e);
   }
+  for (const PolicySpec& pol : spec.policies) r.policy_ids.push_back(pol.id);
   r.metrics = metric_catalogue();
   return r;
 }

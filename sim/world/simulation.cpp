@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
 
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
+#include "sim/world/capacity.hpp"
 #include "sim/world/policy_regime.hpp"
 #include "sim/world/settable.hpp"
 #include "sim/world/supply_network.hpp"
@@ -42,9 +44,14 @@ enum MetricIndex : std::size_t {
   kWafersStarted,
   kFeesCollected,
   kTariffsCollected,
+  kCapacityWafers,
+  kInvestmentBuilt,
+  kSubsidiesPaid,
+  kAvgPrice,
   kProductUnitsSold,
   kProductDemand,
   kProductPrice,
+  kPolicyInForce,
   kMetricCount
 };
 
@@ -96,6 +103,12 @@ std::vector<Metric> metric_catalogue() {
        "export fees collected by governments that month",
        {}},
       {A::agent, "tariffs_collected_usd", "USD", "tariffs collected by governments that month", {}},
+      {A::agent, "capacity_wafers", "wafers", "foundries' wafer capacity that month", {}},
+      {A::agent, "investment_built_usd", "USD",
+       "cumulative investment spent: accepted pledges over their months, fabs over construction",
+       {}},
+      {A::agent, "subsidies_paid_usd", "USD", "fab subsidies granted by a government that month", {}},
+      {A::agent, "price_usd", "USD", "average price of the chips an agent sold that month", {}},
       {A::product, "units_sold", "chips", "chips of the product sold that month", {}},
       {A::product,
        "demand_units",
@@ -103,6 +116,7 @@ std::vector<Metric> metric_catalogue() {
        "chips labs would have bought with unlimited supply",
        {}},
       {A::product, "price_usd", "USD", "the designer's price that month", {}},
+      {A::policy, "in_force", "1 = in force", "whether the policy is in force at month end", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
   return m;
@@ -112,7 +126,7 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
   imports_by_channel.assign(3 * countries, 0.0);
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
-  for (auto* v : {&cogs_usd, &revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
+  for (auto* v : {&wafers_requested, &capacity_wafers, &subsidies_paid_usd, &cogs_usd, &revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
                   &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
                   &write_down_usd, &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
@@ -135,6 +149,9 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
   state_.labs.resize(n);
   state_.chipmakers.resize(n);
   state_.pledged_usd.assign(n, 0.0);
+  state_.built_usd.assign(n, 0.0);
+  state_.built_fabs.assign(n, {});
+  state_.construction_until.assign(n, -1);
   state_.pledged_in.resize(n);
   for (std::size_t a = 0; a < n; ++a) {
     const AgentSpec& spec = world.agent(a);
@@ -163,9 +180,10 @@ Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
   const auto months = to_size(world.calendar().size());
   const std::vector<Metric> catalogue = metric_catalogue();
   for (const Metric& m : catalogue) {
-    const std::size_t width = m.axis == MetricAxis::country ? c
-                              : m.axis == MetricAxis::agent ? n
-                                                            : p;
+    const std::size_t width = m.axis == MetricAxis::country  ? c
+                              : m.axis == MetricAxis::agent  ? n
+                              : m.axis == MetricAxis::policy ? world.policies().size()
+                                                             : p;
     output_.metric_values.emplace_back(months * width, 0.0);
   }
 }
@@ -292,6 +310,8 @@ void Simulation::accept_deal(const engine::Step& step, std::size_t d, const std:
   state_.deal_pending[d] = false;
   state_.pledged_usd[from] += deal.pledge_usd;
   state_.pledged_in[from][world_.agent_country(to)] += deal.pledge_usd;
+  state_.spending.emplace_back(from, deal.pledge_usd / deal.over_months,
+                               step.index + deal.over_months - 1);
   for (const std::string& id : deal.asks.repeal)
     set_policy_active(step, world_.policy_index(id), false, concat(" (deal ", deal.id, ")"));
   for (const std::string& id : deal.asks.exempt_from)
@@ -316,6 +336,36 @@ void Simulation::apply_decisions(const engine::Step& step) {
             concat(deal.id, ": ", deal.to_agent, " refuses ", deal.from_agent, "'s pledge"));
       }
     }
+  }
+  for (std::size_t f : world_.agents_of(AgentKind::foundry)) {
+    const int site_index = intents_[f].build_site;
+    const auto& expansion = state_.agent_params[f].expansion;
+    if (site_index < 0 || !expansion || state_.construction_until[f] >= step.index) continue;
+    const SiteSpec& site = expansion->sites[static_cast<std::size_t>(site_index)];
+    const std::size_t country = world_.country_index(site.country);
+    Fab fab;
+    fab.country = country;
+    fab.node = world_.node_index(expansion->node);
+    fab.wafers_per_month = expansion->wafers_per_month;
+    fab.first_step = step.index + site.lead_time_months;
+    fab.last_step = world_.calendar().size();
+    state_.built_fabs[f].push_back(fab);
+    state_.construction_until[f] = fab.first_step;
+    // a fab is investment pledged in its country (it counts towards tariff exemptions) and
+    // spent over its construction; the host government pays its subsidy share
+    const double share = subsidy_share(world_, state_, country);
+    state_.pledged_usd[f] += site.capex_usd;
+    state_.pledged_in[f][country] += site.capex_usd;
+    const int months = std::max(1, site.lead_time_months);
+    state_.spending.emplace_back(f, site.capex_usd / months, step.index + months - 1);
+    const std::size_t gov = world_.government_of(country);
+    if (gov != World::npos) state_.month.subsidies_paid_usd[gov] += share * site.capex_usd;
+    log(step, static_cast<std::int64_t>(f), "fab_investment",
+        concat(world_.agent(f).id, " builds ", expansion->wafers_per_month, " wafers/month of ",
+               expansion->node, " in ", site.country, " for ", site.capex_usd, " USD (subsidy ",
+               share * 100, "%), ready ", world_.calendar().at(std::min(fab.first_step,
+                                                                         world_.calendar().size() - 1))
+                                               .str()));
   }
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     for (std::size_t v : intents_[cm].launches) {
@@ -349,41 +399,61 @@ void Simulation::decide_licences(const engine::Step& step) {
 }
 
 void Simulation::produce(const engine::Step& step) {
-  // foundries allocate each node's capacity to the orders on it, pro rata when short
-  const std::size_t n_nodes = world_.node_count();
+  // each order is spread over the foundry's fabs that may make it, in proportion to their
+  // capacity; each fab then serves higher priorities first and shares pro rata within one
   for (std::size_t f : world_.agents_of(AgentKind::foundry)) {
-    const std::vector<Fab>& fabs = world_.fabs_of(f);
-    std::vector<double> capacity(n_nodes, 0.0);
-    for (const Fab& fab : fabs)
-      if (fab.first_step <= step.index && step.index <= fab.last_step)
-        capacity[fab.node] += fab.wafers_per_month;
-    std::vector<double> ordered(n_nodes, 0.0);
-    for (std::size_t cm : world_.agents_of(AgentKind::chipmaker))
-      for (const WaferOrder& o : intents_[cm].orders)
-        if (o.foundry == f) ordered[world_.product_node(o.product)] += o.wafers;
-    const int lead = state_.agent_params[f].lead_time_months;
+    std::vector<Fab> fabs;
+    for_each_operating_fab(world_, state_, f, step.index,
+                           [&](const Fab& fab) { fabs.push_back(fab); });
+    for (const Fab& fab : fabs) state_.month.capacity_wafers[f] += fab.wafers_per_month;
+    struct Request {
+      std::size_t chipmaker;
+      const WaferOrder* order;
+      std::size_t fab;
+      double wafers;
+    };
+    std::vector<Request> requests;
     for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
       for (const WaferOrder& o : intents_[cm].orders) {
         if (o.foundry != f || o.wafers <= 0) continue;
+        state_.month.wafers_requested[f] += o.wafers;
         const std::size_t node = world_.product_node(o.product);
-        if (capacity[node] <= 0) continue;
-        const double fill = std::min(1.0, capacity[node] / ordered[node]);
-        const double wafers = o.wafers * fill;
-        const ProductSpec& prod = world_.product(o.product);
-        for (const Fab& fab : fabs) {
-          if (fab.node != node || fab.first_step > step.index || step.index > fab.last_step)
-            continue;
-          const double share = fab.wafers_per_month / capacity[node];
-          ChipmakerState& maker = state_.chipmakers[cm];
+        double eligible = 0;
+        for (const Fab& fab : fabs)
+          if (fab.node == node && may_serve(world_, state_, f, fab.country, cm, o.product))
+            eligible += fab.wafers_per_month;
+        if (eligible <= 0) continue;
+        for (std::size_t k = 0; k < fabs.size(); ++k)
+          if (fabs[k].node == node &&
+              may_serve(world_, state_, f, fabs[k].country, cm, o.product))
+            requests.push_back(
+                Request{cm, &o, k, o.wafers * fabs[k].wafers_per_month / eligible});
+      }
+    }
+    const int lead = state_.agent_params[f].lead_time_months;
+    for (std::size_t k = 0; k < fabs.size(); ++k) {
+      double left = fabs[k].wafers_per_month;
+      std::map<int, double, std::greater<>> asked;  // priority -> wafers, highest first
+      for (const Request& r : requests)
+        if (r.fab == k) asked[state_.agent_params[r.chipmaker].priority] += r.wafers;
+      for (const auto& [priority, wafers_asked] : asked) {
+        const double fill = wafers_asked > 0 ? std::min(1.0, left / wafers_asked) : 0.0;
+        for (const Request& r : requests) {
+          if (r.fab != k || state_.agent_params[r.chipmaker].priority != priority) continue;
+          const double wafers = r.wafers * fill;
+          if (wafers <= 0) continue;
+          const ProductSpec& prod = world_.product(r.order->product);
+          ChipmakerState& maker = state_.chipmakers[r.chipmaker];
           maker.pipeline.push_back(
-              Batch{step.index + lead, o.product, fab.country,
-                    wafers * share * prod.chips_per_wafer,
-                    maker.written_down[o.product] ? 0.0 : prod.unit_cost_usd});
+              Batch{step.index + lead, r.order->product, fabs[k].country,
+                    wafers * prod.chips_per_wafer,
+                    maker.written_down[r.order->product] ? 0.0 : prod.unit_cost_usd});
+          state_.month.wafers_started[f] += wafers;
+          state_.month.wafers_started[r.chipmaker] += wafers;
+          // the chipmaker pays the foundry the unit cost of each chip at wafer start
+          state_.month.revenue_usd[f] += wafers * prod.chips_per_wafer * prod.unit_cost_usd;
         }
-        state_.month.wafers_started[f] += wafers;
-        state_.month.wafers_started[cm] += wafers;
-        // the chipmaker pays the foundry the unit cost of each chip at wafer start
-        state_.month.revenue_usd[f] += wafers * prod.chips_per_wafer * prod.unit_cost_usd;
+        left = std::max(0.0, left - wafers_asked * fill);
       }
     }
   }
@@ -867,6 +937,8 @@ void Simulation::write_down_unsellable(const engine::Step& step) {
 }
 
 void Simulation::account(const engine::Step& step) {
+  for (const auto& [agent, per_month, last] : state_.spending)
+    if (step.index <= last) state_.built_usd[agent] += per_month;
   for (std::size_t a : world_.agents_of(AgentKind::ai_lab)) {
     const AgentSpec& params = state_.agent_params[a];
     LabState& lab = state_.labs[a];
@@ -915,6 +987,10 @@ void Simulation::record(const engine::Step& step) {
     agent_row(kFeesCollected)[a] = month.fees_collected_usd[a];
     agent_row(kTariffsCollected)[a] = month.tariffs_collected_usd[a];
     agent_row(kBudget)[a] = intents_[a].budget_usd;
+    agent_row(kCapacityWafers)[a] = month.capacity_wafers[a];
+    agent_row(kInvestmentBuilt)[a] = state_.built_usd[a];
+    agent_row(kSubsidiesPaid)[a] = month.subsidies_paid_usd[a];
+    agent_row(kAvgPrice)[a] = month.units_sold[a] > 0 ? month.revenue_usd[a] / month.units_sold[a] : 0.0;
     if (spec.kind == AgentKind::ai_lab) {
       const LabState& lab = state_.labs[a];
       agent_row(kAgentCompute)[a] = lab.compute_stock_h100e;
@@ -937,6 +1013,9 @@ void Simulation::record(const engine::Step& step) {
     v[kProductPrice][t * p + prod] =
         state_.chipmakers[world_.product_designer(prod)].price_usd[prod];
   }
+  const std::size_t n_policies = world_.policies().size();
+  for (std::size_t i = 0; i < n_policies; ++i)
+    v[kPolicyInForce][t * n_policies + i] = state_.policy_active[i] ? 1.0 : 0.0;
 }
 
 }  // namespace sim::world

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/world/scenario.hpp"
+#include "sim/world/world.hpp"
 
 namespace sim::world {
 
@@ -63,6 +64,9 @@ struct MonthTotals {
   std::vector<double> write_down_usd;         ///< per agent
   std::vector<double> wafers_ordered;         ///< per agent (chipmakers)
   std::vector<double> wafers_started;         ///< per agent (foundries: wafers; chipmakers: wafers)
+  std::vector<double> wafers_requested;    ///< per agent (foundries): wafers ordered from it
+  std::vector<double> capacity_wafers;     ///< per agent (foundries): wafers it could start
+  std::vector<double> subsidies_paid_usd;  ///< per agent (governments)
   std::vector<double> demand_units;           ///< per product: units bid for, before rationing
   std::vector<double> product_units_sold;     ///< per product
 
@@ -87,6 +91,11 @@ struct State {
   std::vector<LabState> labs;              ///< per agent (meaningful for labs)
   std::vector<ChipmakerState> chipmakers;  ///< per agent (meaningful for chipmakers)
   std::vector<double> pledged_usd;         ///< per agent, cumulative
+  std::vector<double> built_usd;           ///< per agent: pledges and fab capex spent so far
+  /// Investment being spent: (agent, USD a month, last step), from deals and fab construction.
+  std::vector<std::tuple<std::size_t, double, int>> spending;
+  std::vector<std::vector<Fab>> built_fabs;  ///< per agent (foundries): fabs built in the run
+  std::vector<int> construction_until;       ///< per agent: step its fab under way is ready, or -1
   /// pledged_in[agent][country]: cumulative pledges made to that country's government
   std::vector<std::map<std::size_t, double>> pledged_in;
   /// exempt[(policy, agent)]: the agent is exempt from the policy through an accepted deal

@@ -263,6 +263,12 @@ std::size_t World::product_index(const std::string& id) const {
 std::size_t World::policy_index(const std::string& id) const {
   return lookup(policy_ids_, id, "policy");
 }
+std::size_t World::node_index(const std::string& node) const {
+  const auto it = std::find(nodes_.begin(), nodes_.end(), node);
+  SIM_ASSERT(it != nodes_.end(), concat("unknown node '", node, "' after validation"));
+  return static_cast<std::size_t>(it - nodes_.begin());
+}
+
 std::size_t World::deal_index(const std::string& id) const { return lookup(deal_ids_, id, "deal"); }
 
 }  // namespace sim::world

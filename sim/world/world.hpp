@@ -109,6 +109,8 @@ class World {
   std::size_t product_index(const std::string& id) const;
   std::size_t policy_index(const std::string& id) const;
   std::size_t deal_index(const std::string& id) const;
+  /// Index of a process node offered by some fab.
+  std::size_t node_index(const std::string& node) const;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   /// Release step of a product not (yet) on sale.
