@@ -40,6 +40,7 @@ enum MetricIndex : std::size_t {
   kSpend,
   kUnitsBought,
   kInventory,
+  kCommitments,
   kWafersOrdered,
   kWafersStarted,
   kFeesCollected,
@@ -91,6 +92,8 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "spend_usd", "USD", "AI labs' spending on chips incl. tariffs that month", {}},
       {A::agent, "units_bought", "chips", "chips received that month", {}},
       {A::agent, "inventory_units", "chips", "chipmakers' unsold chips at month end", {}},
+      {A::agent, "commitments_units", "chips",
+       "chipmakers' purchase commitments: chips in production at month end", {}},
       {A::agent, "wafers_ordered", "wafers", "chipmakers' wafer orders that month", {}},
       {A::agent,
        "wafers_started",
@@ -1002,6 +1005,9 @@ void Simulation::record(const engine::Step& step) {
       double units = 0;
       for (double u : state_.chipmakers[a].inventory) units += u;
       agent_row(kInventory)[a] = units;
+      double committed = 0;
+      for (const Batch& b : state_.chipmakers[a].pipeline) committed += b.units;
+      agent_row(kCommitments)[a] = committed;
     }
   }
   for (std::size_t ch = 0; ch < 3; ++ch)
