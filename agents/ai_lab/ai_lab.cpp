@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "sim/world/capacity.hpp"
 #include "sim/world/policy_regime.hpp"
 
 namespace agents {
@@ -29,14 +30,7 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
       if (state.release_step[product] > view.step.index) continue;
       const ProductSpec& spec = world.product(product);
       if (spec.h100e <= 0) continue;
-      std::set<std::size_t> origins;
-      for (std::size_t foundry : world.foundries_of(seller))
-        for (const Fab& fab : world.fabs_of(foundry))
-          if (fab.node == world.product_node(product)) origins.insert(fab.country);
-      for (std::size_t foundry : world.foundries_of(seller))
-        for (const Fab& fab : state.built_fabs[foundry])
-          if (fab.node == world.product_node(product)) origins.insert(fab.country);
-      for (std::size_t origin : origins) {
+      for (std::size_t origin : origins_of(world, state, seller, product)) {
         const SaleTerms terms = sale_terms(world, state, product, seller, origin, home);
         // prohibited offers stay on the list: the market checks the rules in force when it
         // clears, which may have changed since last month

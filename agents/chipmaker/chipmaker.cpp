@@ -165,7 +165,8 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
     const double wafers = std::max(0.0, target - position) / spec.chips_per_wafer;
     if (wafers <= 0) continue;
     for (const auto& [foundry, wafers_available] : capacity)
-      out.orders.push_back(WaferOrder{foundry, product, wafers * wafers_available / total_capacity});
+      out.orders.push_back(
+          WaferOrder{foundry, product, wafers * wafers_available / total_capacity});
   }
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "agents/ai_lab/ai_lab.hpp"
+#include "sim/world/capacity.hpp"
 #include "sim/world/policy_regime.hpp"
 
 namespace agents {
@@ -87,14 +88,7 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
         const ProductSpec& spec = world.product(product);
         const double price = spec.list_price_usd;
         if (spec.h100e <= 0 || price <= 0) continue;
-        std::set<std::size_t> origins;
-        for (std::size_t foundry : world.foundries_of(seller))
-          for (const Fab& fab : world.fabs_of(foundry))
-            if (fab.node == world.product_node(product)) origins.insert(fab.country);
-        for (std::size_t foundry : world.foundries_of(seller))
-          for (const Fab& fab : regime.built_fabs[foundry])
-            if (fab.node == world.product_node(product)) origins.insert(fab.country);
-        for (std::size_t origin : origins) {
+        for (std::size_t origin : origins_of(world, regime, seller, product)) {
           SaleTerms terms = sale_terms(world, regime, product, seller, origin, dest);
           if (terms.prohibited || terms.demand_factor <= 0) continue;
           double factor = terms.demand_factor;

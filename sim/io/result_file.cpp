@@ -399,10 +399,9 @@ void write_file(const std::string& path, const std::string& temp_path, const wor
   {
     Writer out(path, file.get());
     out.root_attributes(r);
-    for (const char* g :
-         {"/scenario", "/calendar", "/countries", "/agents", "/products", "/metrics",
-          "/metrics/country", "/metrics/agent", "/metrics/product", "/metrics/policy",
-          "/policies", "/trade"})
+    for (const char* g : {"/scenario", "/calendar", "/countries", "/agents", "/products",
+                          "/metrics", "/metrics/country", "/metrics/agent", "/metrics/product",
+                          "/metrics/policy", "/policies", "/trade"})
       out.group(g);
     out.string_scalar("/scenario/resolved_yaml", r.resolved_yaml);
     out.strings("/calendar/month", r.months, "month");

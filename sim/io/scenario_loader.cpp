@@ -1210,14 +1210,15 @@ class Validator {
         }
         check_keys(site, site_path, detail::kSiteKeys);
         world::SiteSpec spec;
-        spec.country = read_ref(site, "country", site_path, countries_, Need::required).value_or("");
+        spec.country =
+            read_ref(site, "country", site_path, countries_, Need::required).value_or("");
         spec.capex_usd =
             read_number(site, "capex_usd", site_path, detail::kNonNegative, Need::required)
                 .value_or(0);
-        spec.lead_time_months = static_cast<int>(
-            read_integer(site, "lead_time_months", site_path, detail::kIntNonNegative,
-                         Need::optional)
-                .value_or(spec.lead_time_months));
+        spec.lead_time_months =
+            static_cast<int>(read_integer(site, "lead_time_months", site_path,
+                                          detail::kIntNonNegative, Need::optional)
+                                 .value_or(spec.lead_time_months));
         exp.sites.push_back(std::move(spec));
       }
     }

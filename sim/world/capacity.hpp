@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 
 #include "sim/world/policy_regime.hpp"
 #include "sim/world/state.hpp"
@@ -17,6 +18,21 @@ void for_each_operating_fab(const World& world, const State& state, std::size_t 
     if (fab.first_step <= step && step <= fab.last_step) f(fab);
   for (const Fab& fab : state.built_fabs[foundry])
     if (fab.first_step <= step && step <= fab.last_step) f(fab);
+}
+
+/// The countries where `seller`'s product could be made: those with a fab (the scenario's or
+/// one built during the run, at any time) of one of its foundries on the product's node.
+inline std::set<std::size_t> origins_of(const World& world, const State& state, std::size_t seller,
+                                        std::size_t product) {
+  std::set<std::size_t> origins;
+  const std::size_t node = world.product_node(product);
+  for (std::size_t foundry : world.foundries_of(seller)) {
+    for (const Fab& fab : world.fabs_of(foundry))
+      if (fab.node == node) origins.insert(fab.country);
+    for (const Fab& fab : state.built_fabs[foundry])
+      if (fab.node == node) origins.insert(fab.country);
+  }
+  return origins;
 }
 
 /// Whether `foundry` may make `product` for `chipmaker` in a fab in `fab_country`: not when an

@@ -40,7 +40,7 @@ struct Intent {
   std::vector<Bid> bids;  ///< best compute per landed dollar first
   // chipmaker
   std::vector<WaferOrder> orders;
-  std::vector<double> prices_usd;  ///< per product of the world (own products set)
+  std::vector<double> prices_usd;        ///< per product of the world (own products set)
   std::vector<std::size_t> deal_offers;  ///< deals (index) it offers now
   std::vector<std::size_t> launches;     ///< design-around variants (product index) it launches
   // foundry

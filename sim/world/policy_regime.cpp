@@ -21,8 +21,10 @@ bool exempt_by_pledge(const World& world, const State& state, std::size_t seller
   if (pledged_in(state, seller, issuer) >= threshold) return true;
   for (std::size_t foundry : world.foundries_of(seller)) {
     bool makes_there = false;
-    for (const Fab& fab : world.fabs_of(foundry)) makes_there = makes_there || fab.country == origin;
-    for (const Fab& fab : state.built_fabs[foundry]) makes_there = makes_there || fab.country == origin;
+    for (const Fab& fab : world.fabs_of(foundry))
+      makes_there = makes_there || fab.country == origin;
+    for (const Fab& fab : state.built_fabs[foundry])
+      makes_there = makes_there || fab.country == origin;
     if (makes_there && pledged_in(state, foundry, issuer) >= threshold) return true;
   }
   return false;
@@ -65,8 +67,7 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
       case PolicyKind::export_control: {
         // an export: the issuer has jurisdiction where the seller sits or the chip was made
         const bool is_export = destination != seller_country;
-        const bool jurisdiction =
-            spec.fdpr || pol.issuer == seller_country || pol.issuer == origin;
+        const bool jurisdiction = spec.fdpr || pol.issuer == seller_country || pol.issuer == origin;
         if (!is_export || !jurisdiction || !pol.to_country[destination]) break;
         switch (spec.treatment) {
           case Treatment::allowed:

@@ -114,8 +114,8 @@ struct AgentSpec {
 
   // foundry
   std::vector<FabSpec> fabs;
-  int lead_time_months = 3;            ///< wafer start to finished chips
-  double gross_margin = 0.5;           ///< share of wafer revenue that is profit
+  int lead_time_months = 3;                ///< wafer start to finished chips
+  double gross_margin = 0.5;               ///< share of wafer revenue that is profit
   std::optional<ExpansionSpec> expansion;  ///< unset: builds no fabs
 
   // ai_lab
@@ -124,7 +124,7 @@ struct AgentSpec {
   double compute_stock_h100e = 0;        ///< at the start
   double algorithmic_efficiency = 1.0;   ///< multiplies compute in the capability index
   double depreciation_life_months = 54;  ///< mean service life of installed compute
-  double risk_tolerance = 0;  ///< most share of its demand it fills with diverted chips
+  double risk_tolerance = 0;             ///< most share of its demand it fills with diverted chips
 };
 
 /// Which products a policy covers: all, a list of ids, or threshold clauses. A product matches

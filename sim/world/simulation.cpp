@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
 #include <tuple>
@@ -76,8 +76,11 @@ std::vector<Metric> metric_catalogue() {
        {}},
       {A::country, "imports_legal_units", "chips", "chips received on the legal channel", {}},
       {A::country, "imports_licensed_units", "chips", "chips received under licence", {}},
-      {A::country, "imports_diverted_units", "chips",
-       "diverted chips received (seized shipments excluded)", {}},
+      {A::country,
+       "imports_diverted_units",
+       "chips",
+       "diverted chips received (seized shipments excluded)",
+       {}},
       {A::agent, "revenue_usd", "USD", "sales revenue that month", {}},
       {A::agent, "cogs_usd", "USD", "book value of the chips sold that month", {}},
       {A::agent, "gross_margin_usd", "USD", "revenue less the book value of chips sold", {}},
@@ -92,8 +95,11 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "spend_usd", "USD", "AI labs' spending on chips incl. tariffs that month", {}},
       {A::agent, "units_bought", "chips", "chips received that month", {}},
       {A::agent, "inventory_units", "chips", "chipmakers' unsold chips at month end", {}},
-      {A::agent, "commitments_units", "chips",
-       "chipmakers' purchase commitments: chips in production at month end", {}},
+      {A::agent,
+       "commitments_units",
+       "chips",
+       "chipmakers' purchase commitments: chips in production at month end",
+       {}},
       {A::agent, "wafers_ordered", "wafers", "chipmakers' wafer orders that month", {}},
       {A::agent,
        "wafers_started",
@@ -107,10 +113,16 @@ std::vector<Metric> metric_catalogue() {
        {}},
       {A::agent, "tariffs_collected_usd", "USD", "tariffs collected by governments that month", {}},
       {A::agent, "capacity_wafers", "wafers", "foundries' wafer capacity that month", {}},
-      {A::agent, "investment_built_usd", "USD",
+      {A::agent,
+       "investment_built_usd",
+       "USD",
        "cumulative investment spent: accepted pledges over their months, fabs over construction",
        {}},
-      {A::agent, "subsidies_paid_usd", "USD", "fab subsidies granted by a government that month", {}},
+      {A::agent,
+       "subsidies_paid_usd",
+       "USD",
+       "fab subsidies granted by a government that month",
+       {}},
       {A::agent, "price_usd", "USD", "average price of the chips an agent sold that month", {}},
       {A::product, "units_sold", "chips", "chips of the product sold that month", {}},
       {A::product,
@@ -129,9 +141,10 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
   imports_by_channel.assign(3 * countries, 0.0);
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
-  for (auto* v : {&wafers_requested, &capacity_wafers, &subsidies_paid_usd, &cogs_usd, &revenue_usd, &units_sold, &units_bought, &h100e_bought, &spend_usd,
-                  &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
-                  &write_down_usd, &wafers_ordered, &wafers_started})
+  for (auto* v : {&wafers_requested, &capacity_wafers, &subsidies_paid_usd, &cogs_usd, &revenue_usd,
+                  &units_sold, &units_bought, &h100e_bought, &spend_usd, &fees_paid_usd,
+                  &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd, &write_down_usd,
+                  &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
   demand_units.assign(products, 0.0);
   product_units_sold.assign(products, 0.0);
@@ -366,9 +379,8 @@ void Simulation::apply_decisions(const engine::Step& step) {
     log(step, static_cast<std::int64_t>(f), "fab_investment",
         concat(world_.agent(f).id, " builds ", expansion->wafers_per_month, " wafers/month of ",
                expansion->node, " in ", site.country, " for ", site.capex_usd, " USD (subsidy ",
-               share * 100, "%), ready ", world_.calendar().at(std::min(fab.first_step,
-                                                                         world_.calendar().size() - 1))
-                                               .str()));
+               share * 100, "%), ready ",
+               world_.calendar().at(std::min(fab.first_step, world_.calendar().size() - 1)).str()));
   }
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     for (std::size_t v : intents_[cm].launches) {
@@ -427,10 +439,8 @@ void Simulation::produce(const engine::Step& step) {
             eligible += fab.wafers_per_month;
         if (eligible <= 0) continue;
         for (std::size_t k = 0; k < fabs.size(); ++k)
-          if (fabs[k].node == node &&
-              may_serve(world_, state_, f, fabs[k].country, cm, o.product))
-            requests.push_back(
-                Request{cm, &o, k, o.wafers * fabs[k].wafers_per_month / eligible});
+          if (fabs[k].node == node && may_serve(world_, state_, f, fabs[k].country, cm, o.product))
+            requests.push_back(Request{cm, &o, k, o.wafers * fabs[k].wafers_per_month / eligible});
       }
     }
     const int lead = state_.agent_params[f].lead_time_months;
@@ -447,10 +457,9 @@ void Simulation::produce(const engine::Step& step) {
           if (wafers <= 0) continue;
           const ProductSpec& prod = world_.product(r.order->product);
           ChipmakerState& maker = state_.chipmakers[r.chipmaker];
-          maker.pipeline.push_back(
-              Batch{step.index + lead, r.order->product, fabs[k].country,
-                    wafers * prod.chips_per_wafer,
-                    maker.written_down[r.order->product] ? 0.0 : prod.unit_cost_usd});
+          maker.pipeline.push_back(Batch{
+              step.index + lead, r.order->product, fabs[k].country, wafers * prod.chips_per_wafer,
+              maker.written_down[r.order->product] ? 0.0 : prod.unit_cost_usd});
           state_.month.wafers_started[f] += wafers;
           state_.month.wafers_started[r.chipmaker] += wafers;
           // the chipmaker pays the foundry the unit cost of each chip at wafer start
@@ -482,7 +491,8 @@ void Simulation::request_licences(const engine::Step& step, const SaleTerms& ter
   for (std::size_t policy : terms.licences_needed) {
     const LicenceKey key{policy, seller, destination, product};
     const auto it = state_.licences.find(key);
-    if (it != state_.licences.end() && (it->second.decided_step > step.index || it->second.approved))
+    if (it != state_.licences.end() &&
+        (it->second.decided_step > step.index || it->second.approved))
       continue;  // pending, or granted
     const LicenceTerms& lt = state_.policy_params[policy].licence;
     // keyed by the licence's identity, so other sales cannot shift this draw
@@ -577,9 +587,11 @@ void Simulation::clear_market(const engine::Step& step) {
   };
   std::vector<bool> transit(n_countries, false);
   for (std::size_t x = 0; x < n_countries; ++x)
-    transit[x] = world_.country(x).enforcement < 1.0 && model.diversion_capacity_h100e_per_month > 0;
+    transit[x] =
+        world_.country(x).enforcement < 1.0 && model.diversion_capacity_h100e_per_month > 0;
   std::vector<double> demand(n_countries, 0.0), appetite(n_countries, 0.0);
-  std::vector<double> lab_demand(world_.agent_count(), 0.0), lab_appetite(world_.agent_count(), 0.0);
+  std::vector<double> lab_demand(world_.agent_count(), 0.0),
+      lab_appetite(world_.agent_count(), 0.0);
   std::vector<double> best_any(best_cost);
   for (std::size_t lab : labs) {
     const std::size_t d = world_.agent_country(lab);
@@ -612,7 +624,8 @@ void Simulation::clear_market(const engine::Step& step) {
   std::vector<double> hub_left(n_countries, 0.0);
   for (std::size_t x = 0; x < n_countries; ++x)
     if (transit[x])
-      hub_left[x] = (1.0 - world_.country(x).enforcement) * model.diversion_capacity_h100e_per_month;
+      hub_left[x] =
+          (1.0 - world_.country(x).enforcement) * model.diversion_capacity_h100e_per_month;
   std::map<std::pair<std::size_t, std::size_t>, double> quota_left;  // (policy, country) -> TPP
   const auto quota_room = [&](std::size_t policy, std::size_t d) {
     const auto key = std::make_pair(policy, d);
@@ -660,11 +673,11 @@ void Simulation::clear_market(const engine::Step& step) {
     for (std::size_t i = 0; i < offers.size(); ++i) {
       const Offer& o = offers[i];
       if (o.supply <= kEps) continue;
-      offer_node[i] = net.add_node(
-          NodeKind::offer,
-          concat(world_.agent(o.seller).id, " ", world_.product(o.product).id, " (",
-                 world_.country(o.origin).id, ")"),
-          i);
+      offer_node[i] =
+          net.add_node(NodeKind::offer,
+                       concat(world_.agent(o.seller).id, " ", world_.product(o.product).id, " (",
+                              world_.country(o.origin).id, ")"),
+                       i);
       net.add_edge(source, offer_node[i], to_flow(o.supply * o.h100e), 0);
     }
     // a seller's product reaches a market through one allocation node, whose edge to the market
@@ -700,10 +713,9 @@ void Simulation::clear_market(const engine::Step& step) {
           if (!usable(i, d)) continue;
           const SaleTerms& t = terms[i][d];
           if (alloc == World::npos) {
-            alloc = net.add_node(NodeKind::market,
-                                 concat(world_.agent(seller).id, " ", prod.id, " for ",
-                                        world_.country(d).id),
-                                 d);
+            alloc = net.add_node(
+                NodeKind::market,
+                concat(world_.agent(seller).id, " ", prod.id, " for ", world_.country(d).id), d);
             for (std::size_t policy : t.quotas)
               cap = std::min(cap, quota_room(policy, d)->second / prod.tpp * prod.h100e);
             if (t.demand_factor < 1) cap = std::min(cap, t.demand_factor * demand[d]);
@@ -781,9 +793,9 @@ void Simulation::clear_market(const engine::Step& step) {
     const Offer& o = offers[dl.offer];
     const bool diverted = dl.transit != World::npos;
     const double base = diverted ? appetite[dl.destination] : demand[dl.destination];
-    const double unit_cost =
-        diverted ? o.price * (1.0 + model.diversion_risk_premium)
-                 : o.price * (1.0 + terms[dl.offer][dl.destination].tariff_rate);
+    const double unit_cost = diverted
+                                 ? o.price * (1.0 + model.diversion_risk_premium)
+                                 : o.price * (1.0 + terms[dl.offer][dl.destination].tariff_rate);
     for (std::size_t lab : labs) {
       if (world_.agent_country(lab) != dl.destination || base <= 0) continue;
       const double weight = (diverted ? lab_appetite[lab] : lab_demand[lab]) / base;
@@ -833,9 +845,8 @@ void Simulation::clear_market(const engine::Step& step) {
         stock > 0 ? seller_state.inventory_value[o.product] * std::min(1.0, units / stock) : 0.0;
     seller_state.inventory_value[o.product] -= cogs;
     m.cogs_usd[o.seller] += cogs;
-    state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] =
-        std::max(0.0, state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] -
-                          units);
+    state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] = std::max(
+        0.0, state_.chipmakers[o.seller].inventory[o.product * n_countries + o.origin] - units);
     m.revenue_usd[o.seller] += value;
     m.units_sold[o.seller] += units;
     m.product_units_sold[o.product] += units;
@@ -872,8 +883,8 @@ void Simulation::clear_market(const engine::Step& step) {
   for (const auto& [key, units] : seized_units) {
     const std::size_t gov = world_.government_of(key.first);
     log(step, gov == World::npos ? -1 : static_cast<std::int64_t>(gov), "seizure",
-        concat(units, " diverted chips bound for ", world_.country(key.second).id,
-               " seized in ", world_.country(key.first).id));
+        concat(units, " diverted chips bound for ", world_.country(key.second).id, " seized in ",
+               world_.country(key.first).id));
   }
 
   for (const auto& [key, amount] : flows) {
@@ -993,7 +1004,8 @@ void Simulation::record(const engine::Step& step) {
     agent_row(kCapacityWafers)[a] = month.capacity_wafers[a];
     agent_row(kInvestmentBuilt)[a] = state_.built_usd[a];
     agent_row(kSubsidiesPaid)[a] = month.subsidies_paid_usd[a];
-    agent_row(kAvgPrice)[a] = month.units_sold[a] > 0 ? month.revenue_usd[a] / month.units_sold[a] : 0.0;
+    agent_row(kAvgPrice)[a] =
+        month.units_sold[a] > 0 ? month.revenue_usd[a] / month.units_sold[a] : 0.0;
     if (spec.kind == AgentKind::ai_lab) {
       const LabState& lab = state_.labs[a];
       agent_row(kAgentCompute)[a] = lab.compute_stock_h100e;

@@ -27,10 +27,10 @@ struct LabState {
 };
 
 struct ChipmakerState {
-  std::vector<double> inventory;       ///< units, [product * countries + origin]
-  std::vector<Batch> pipeline;         ///< ordered, not yet delivered
-  std::vector<double> price_usd;       ///< per product (all products; only own ones used)
-  std::vector<double> forecast_units;  ///< smoothed monthly demand per product
+  std::vector<double> inventory;        ///< units, [product * countries + origin]
+  std::vector<Batch> pipeline;          ///< ordered, not yet delivered
+  std::vector<double> price_usd;        ///< per product (all products; only own ones used)
+  std::vector<double> forecast_units;   ///< smoothed monthly demand per product
   std::vector<double> inventory_value;  ///< book value of the stock, per product (all origins)
   std::vector<bool> written_down;       ///< per product: its stock was written off
 };
@@ -64,9 +64,9 @@ struct MonthTotals {
   std::vector<double> write_down_usd;         ///< per agent
   std::vector<double> wafers_ordered;         ///< per agent (chipmakers)
   std::vector<double> wafers_started;         ///< per agent (foundries: wafers; chipmakers: wafers)
-  std::vector<double> wafers_requested;    ///< per agent (foundries): wafers ordered from it
-  std::vector<double> capacity_wafers;     ///< per agent (foundries): wafers it could start
-  std::vector<double> subsidies_paid_usd;  ///< per agent (governments)
+  std::vector<double> wafers_requested;       ///< per agent (foundries): wafers ordered from it
+  std::vector<double> capacity_wafers;        ///< per agent (foundries): wafers it could start
+  std::vector<double> subsidies_paid_usd;     ///< per agent (governments)
   std::vector<double> demand_units;           ///< per product: units bid for, before rationing
   std::vector<double> product_units_sold;     ///< per product
 

@@ -58,14 +58,22 @@ Built build(const std::vector<NetNode>& nodes, const std::vector<NetEdge>& edges
 
 const char* kind_label(NodeKind k) {
   switch (k) {
-    case NodeKind::source: return "source";
-    case NodeKind::sink: return "sink";
-    case NodeKind::fab: return "fab";
-    case NodeKind::chipmaker: return "chipmaker";
-    case NodeKind::offer: return "offer";
-    case NodeKind::transit: return "transit";
-    case NodeKind::market: return "market";
-    case NodeKind::lab: return "lab";
+    case NodeKind::source:
+      return "source";
+    case NodeKind::sink:
+      return "sink";
+    case NodeKind::fab:
+      return "fab";
+    case NodeKind::chipmaker:
+      return "chipmaker";
+    case NodeKind::offer:
+      return "offer";
+    case NodeKind::transit:
+      return "transit";
+    case NodeKind::market:
+      return "market";
+    case NodeKind::lab:
+      return "lab";
   }
   return "?";
 }
@@ -127,7 +135,8 @@ void SupplyNetwork::write_dot(std::ostream& out) const {
       boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
                             boost::property<boost::edge_index_t, std::size_t>>;
   DotGraph g(nodes_.size());
-  for (std::size_t i = 0; i < edges_.size(); ++i) boost::add_edge(edges_[i].from, edges_[i].to, i, g);
+  for (std::size_t i = 0; i < edges_.size(); ++i)
+    boost::add_edge(edges_[i].from, edges_[i].to, i, g);
   auto index = get(boost::edge_index, g);
   const auto vertex_writer = [&](std::ostream& os, std::size_t v) {
     const NetNode& n = nodes_[v];
@@ -137,8 +146,10 @@ void SupplyNetwork::write_dot(std::ostream& out) const {
     const NetEdge& e = edges_[index[d]];
     std::ostringstream label;
     if (!e.label.empty()) label << e.label << ": ";
-    if (e.capacity >= kUnbounded) label << "cap inf";
-    else label << "cap " << e.capacity;
+    if (e.capacity >= kUnbounded)
+      label << "cap inf";
+    else
+      label << "cap " << e.capacity;
     if (e.flow > 0) label << ", flow " << e.flow;
     if (e.channel != Channel::legal) label << ", " << channel_name(e.channel);
     os << "[label=" << quoted(label.str()) << "]";

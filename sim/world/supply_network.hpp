@@ -54,8 +54,8 @@ class SupplyNetwork {
   std::int64_t min_cost_max_flow(std::size_t s, std::size_t t);
 
   struct Cut {
-    std::int64_t value = 0;            ///< capacity of the cut = the maximum flow
-    std::vector<std::size_t> edges;    ///< edges from the source side to the sink side
+    std::int64_t value = 0;          ///< capacity of the cut = the maximum flow
+    std::vector<std::size_t> edges;  ///< edges from the source side to the sink side
   };
   /// The minimum s–t cut: the edges whose loss would cut the most flow, cheapest first.
   Cut min_cut(std::size_t s, std::size_t t) const;

@@ -177,8 +177,8 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
     w.product_designer_.push_back(w.agent_index(prod.designer));
     w.product_node_.push_back(node_index(prod.node));
     w.product_release_step_.push_back(p >= catalogue_size ? kNever
-                                      : prod.release     ? w.calendar_.step_of(*prod.release)
-                                                         : kBeforeStart);
+                                      : prod.release      ? w.calendar_.step_of(*prod.release)
+                                                          : kBeforeStart);
     w.products_of_[w.product_designer_.back()].push_back(p);
   }
 

@@ -66,9 +66,9 @@ inline constexpr EnumName<world::QuotaPeriod> kPeriods[] = {{"month", world::Quo
 
 // keys of each mapping
 inline constexpr KeyRule kRootKeys[] = {
-    {"scenario", kAnyKind}, {"model", kAnyKind},     {"countries", kAnyKind}, {"groups", kAnyKind},
-    {"products", kAnyKind}, {"agents", kAnyKind},    {"policies", kAnyKind},
-    {"deals", kAnyKind},    {"events", kAnyKind},    {"decisions", kAnyKind}};
+    {"scenario", kAnyKind}, {"model", kAnyKind},    {"countries", kAnyKind}, {"groups", kAnyKind},
+    {"products", kAnyKind}, {"agents", kAnyKind},   {"policies", kAnyKind},  {"deals", kAnyKind},
+    {"events", kAnyKind},   {"decisions", kAnyKind}};
 inline constexpr KeyRule kScenarioKeys[] = {
     {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},  {"end", kAnyKind},
     {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}};
@@ -120,9 +120,11 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
 inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},   {"country", kAnyKind},
                                        {"node", kAnyKind}, {"wafers_per_month", kAnyKind},
                                        {"from", kAnyKind}, {"until", kAnyKind}};
-inline constexpr KeyRule kExpansionKeys[] = {
-    {"node", kAnyKind},           {"wafers_per_month", kAnyKind}, {"utilization_trigger", kAnyKind},
-    {"horizon_months", kAnyKind}, {"sites", kAnyKind}};
+inline constexpr KeyRule kExpansionKeys[] = {{"node", kAnyKind},
+                                             {"wafers_per_month", kAnyKind},
+                                             {"utilization_trigger", kAnyKind},
+                                             {"horizon_months", kAnyKind},
+                                             {"sites", kAnyKind}};
 inline constexpr KeyRule kSiteKeys[] = {
     {"country", kAnyKind}, {"capex_usd", kAnyKind}, {"lead_time_months", kAnyKind}};
 inline constexpr KeyRule kPolicyKeys[] = {

@@ -45,8 +45,8 @@ TEST_CASE("chipmaker: price rises while demand outruns stock, within its ceiling
   // month 0: no demand seen yet, the list price. Month 1: demand was 100, nothing is in stock
   // (cover 0), so excess = -1 and the price rises by the adjustment: 12,000 x 1.1 = 13,200.
   // Never above the ceiling, list x 1.2 = 14,400.
-  const auto r = test::run_text(china_only(
-      "price_adjustment: 0.1, max_price_multiple: 1.2, design_arounds: false", ""));
+  const auto r = test::run_text(
+      china_only("price_adjustment: 0.1, max_price_multiple: 1.2, design_arounds: false", ""));
   const std::size_t gpu = 0;
   CHECK(test::at(r, MetricAxis::product, "price_usd", 0, gpu) == Approx(12000));
   CHECK(test::at(r, MetricAxis::product, "price_usd", 1, gpu) == Approx(13200));
@@ -69,9 +69,9 @@ TEST_CASE("chipmaker: a write-down equals the unsellable stock's book value",
   // target 2 months of the 100-a-month demand: each month the stock is topped up to 200 and
   // 100 sell, so 100 are carried. In month 5 (2024-06) the stock is topped up to 200 before
   // the ban stops all sales: 200 chips at their $3,000 cost = $600,000 written down.
-  const auto r = test::run_text(china_only(
-      "target_inventory_months: 2, price_adjustment: 0, design_arounds: false",
-      R"(policies:
+  const auto r = test::run_text(
+      china_only("target_inventory_months: 2, price_adjustment: 0, design_arounds: false",
+                 R"(policies:
   - {id: ban, kind: export_control, issuer: usa, from: 2024-06, products: [gpu],
      destinations: [chn], treatment: prohibited}
 )"));
@@ -85,9 +85,10 @@ TEST_CASE("chipmaker: a write-down equals the unsellable stock's book value",
   CHECK(test::at(r, MetricAxis::agent, "gross_margin_usd", 3, maker) == Approx(100 * 9000.0));
 }
 
-TEST_CASE("chipmaker: a design-around launches design_lag_months after the cut-off, just "
-          "under the threshold",
-          "[world][chipmaker][design_around]") {
+TEST_CASE(
+    "chipmaker: a design-around launches design_lag_months after the cut-off, just "
+    "under the threshold",
+    "[world][chipmaker][design_around]") {
   // the control covers TPP >= 4800 from 2024-03 (step 2); the variant is scaled to 0.99 x
   // 4800 / 16000 = 0.297 of the gpu and launched 4 months later, at step 6
   const auto r = test::run_text(china_only("design_lag_months: 4, price_adjustment: 0",
@@ -102,7 +103,8 @@ TEST_CASE("chipmaker: a design-around launches design_lag_months after the cut-o
   CHECK(logged(r, "design_around", 6));
   const std::size_t lab = test::agent(r, "lab-cn");
   CHECK(test::at(r, MetricAxis::agent, "units_bought", 1, lab) == Approx(100.0));
-  for (std::size_t t = 2; t <= 6; ++t) CHECK(test::at(r, MetricAxis::agent, "units_bought", t, lab) == 0.0);
+  for (std::size_t t = 2; t <= 6; ++t)
+    CHECK(test::at(r, MetricAxis::agent, "units_bought", t, lab) == 0.0);
   // demand for the variant shows in month 7, so it is made and sold from month 8 at the
   // scaled price 0.297 x $12,000 = $3,564: $1.2M buys 336.7 of them
   CHECK(test::at(r, MetricAxis::agent, "units_bought", 8, lab) == Approx(1.2e6 / 3564.0));
@@ -118,16 +120,17 @@ TEST_CASE("chipmaker: no design-around when it already sells a comparable compli
 )");
   // a compliant chip of its own with 0.3 H100e (>= half the variant's 0.297)
   std::string with_own = yaml;
-  with_own.replace(with_own.find("agents:"), 7, R"(  - {id: slim, designer: maker, node: n4, tpp: 4000, density: 5, h100e: 0.3,
+  with_own.replace(with_own.find("agents:"), 7,
+                   R"(  - {id: slim, designer: maker, node: n4, tpp: 4000, density: 5, h100e: 0.3,
      unit_cost_usd: 3000, list_price_usd: 3600, chips_per_wafer: 10}
 agents:)");
   const auto r = test::run_text(with_own);
   for (const auto& e : r.events) CHECK(e.kind != "design_around");
 }
 
-TEST_CASE("deal: accepted by an event, it repeals its policy from that month",
-          "[world][deal]") {
-  const auto r = test::run_text(china_only("price_adjustment: 0, design_arounds: false", R"(policies:
+TEST_CASE("deal: accepted by an event, it repeals its policy from that month", "[world][deal]") {
+  const auto r =
+      test::run_text(china_only("price_adjustment: 0, design_arounds: false", R"(policies:
   - {id: ban, kind: export_control, issuer: usa, from: 2024-02, products: [gpu],
      destinations: [chn], treatment: prohibited}
 deals:
@@ -138,7 +141,8 @@ events:
 )"));
   const std::size_t lab = test::agent(r, "lab-cn");
   const std::size_t maker = test::agent(r, "maker");
-  for (std::size_t t = 1; t < 6; ++t) CHECK(test::at(r, MetricAxis::agent, "units_bought", t, lab) == 0.0);
+  for (std::size_t t = 1; t < 6; ++t)
+    CHECK(test::at(r, MetricAxis::agent, "units_bought", t, lab) == 0.0);
   CHECK(logged(r, "policy_repealed", 6));
   CHECK(test::at(r, MetricAxis::agent, "investment_pledged_usd", 5, maker) == 0.0);
   CHECK(test::at(r, MetricAxis::agent, "investment_pledged_usd", 6, maker) == 1.0e9);
@@ -157,8 +161,8 @@ TEST_CASE("deal: a chipmaker offers a pledge when the profit saved exceeds its c
   // the ban cuts off $1.2M a month at a 75% margin: $0.9M a month, $21.6M over 24 months.
   // A $50M pledge costs 0.25 x 50 = $12.5M: offered. A $100M one costs $25M: not offered.
   const auto run = [](const char* pledge) {
-    return test::run_text(china_only("price_adjustment: 0, design_arounds: false",
-                                     std::string(R"(policies:
+    return test::run_text(
+        china_only("price_adjustment: 0, design_arounds: false", std::string(R"(policies:
   - {id: ban, kind: export_control, issuer: usa, from: 2024-02, products: [gpu],
      destinations: [chn], treatment: prohibited}
 deals:

@@ -156,7 +156,8 @@ policies:
   const std::size_t maker = test::agent(r, "cn-maker");
   const std::size_t lab = test::agent(r, "lab");
   CHECK(test::at(r, MetricAxis::agent, "wafers_started", 1, maker) > 0.0);
-  for (std::size_t t = 2; t < 6; ++t) CHECK(test::at(r, MetricAxis::agent, "wafers_started", t, maker) == 0.0);
+  for (std::size_t t = 2; t < 6; ++t)
+    CHECK(test::at(r, MetricAxis::agent, "wafers_started", t, maker) == 0.0);
   // the lab still buys the domestic chipmaker's chips made before the rule (a domestic sale)
   CHECK(test::at(r, MetricAxis::agent, "units_bought", 1, lab) == Approx(1000.0));
 }

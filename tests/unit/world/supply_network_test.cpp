@@ -7,8 +7,7 @@ using sim::world::Channel;
 using sim::world::NodeKind;
 using sim::world::SupplyNetwork;
 
-TEST_CASE("world::SupplyNetwork: min-cost flow takes the cheaper path first",
-          "[world][network]") {
+TEST_CASE("world::SupplyNetwork: min-cost flow takes the cheaper path first", "[world][network]") {
   // source -> a (cap 10) and source -> b (cap 10); both reach the sink; the sink takes 12.
   // a costs 1 a unit and b costs 3: the cheapest 12 units are 10 via a and 2 via b.
   SupplyNetwork net;
