@@ -19,10 +19,10 @@ using EdgeProps = boost::property<
     boost::edge_capacity_t, std::int64_t,
     boost::property<boost::edge_residual_capacity_t, std::int64_t,
                     boost::property<boost::edge_reverse_t, Traits::edge_descriptor,
-                                    boost::property<boost::edge_weight_t, std::int64_t>>>>;
+                                    boost::property<boost::edge_weight_t, double>>>>;
 using VertexProps = boost::property<
     boost::vertex_color_t, boost::default_color_type,
-    boost::property<boost::vertex_distance_t, std::int64_t,
+    boost::property<boost::vertex_distance_t, double,
                     boost::property<boost::vertex_predecessor_t, Traits::edge_descriptor>>>;
 using Graph =
     boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, VertexProps, EdgeProps>;
@@ -45,8 +45,10 @@ Built build(const std::vector<NetNode>& nodes, const std::vector<NetEdge>& edges
     const auto back = boost::add_edge(e.to, e.from, b.g).first;
     capacity[there] = std::max<std::int64_t>(0, e.capacity);
     capacity[back] = 0;
-    // integer weights keep the reduced costs of successive shortest paths exactly >= 0
-    const auto w = static_cast<std::int64_t>(std::llround(e.cost * SupplyNetwork::kCostScale));
+    // whole-number weights (exact in a double) keep the reduced costs of successive shortest
+    // paths exactly >= 0; doubles, unlike integers, sum the algorithm's "infinite" distances
+    // of unreachable vertices without overflow
+    const double w = std::round(e.cost * SupplyNetwork::kCostScale);
     weight[there] = w;
     weight[back] = -w;
     reverse[there] = back;

@@ -292,7 +292,8 @@ policies:
     const World world = world_of(one_maker(ban));
     const SupplyNetwork net = sim::world::capacity_network(world, state_of(world, 0), 0);
     CHECK_FALSE(has_node(net, "transit sgp"));
-    const Chokepoint& china = bloc(sim::world::chokepoints(world, net), "china");
+    const auto points = sim::world::chokepoints(world, net);
+    const Chokepoint& china = bloc(points, "china");
     CHECK(china.max_flow == 0);
     CHECK(china.cut.empty());
   }
