@@ -243,7 +243,7 @@ class IncludeResolver {
       throw ConfigError(format_error(
           root.loc, "",
           concat("found ", describe(root),
-                 "; expected a mapping of sections (scenario, countries, groups, products, "
+                 "; expected a mapping of sections (scenario, model, countries, groups, products, "
                  "agents, policies, deals, events, decisions)")));
     }
     Tree* scenario = root.find("scenario");

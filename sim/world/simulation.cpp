@@ -89,7 +89,7 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "write_down_usd", "USD", "inventory and commitments written off that month", {}},
       {A::agent, "fees_paid_usd", "USD", "export fees borne that month", {}},
       {A::agent, "tariffs_paid_usd", "USD", "import tariffs borne that month", {}},
-      {A::agent, "investment_pledged_usd", "USD", "cumulative investment pledged in deals", {}},
+      {A::agent, "investment_pledged_usd", "USD", "cumulative investment pledged: accepted deals and fabs built", {}},
       {A::agent, "capability_index", "log10(H100e-months)", "AI labs' capability index", {}},
       {A::agent, "budget_usd", "USD", "AI labs' compute budget that month", {}},
       {A::agent, "spend_usd", "USD", "AI labs' spending on chips incl. tariffs that month", {}},
