@@ -1060,6 +1060,12 @@ class Validator {
       }
     }
     product.tpp = read_number(map, "tpp", path, detail::kNonNegative, Need::optional).value_or(0);
+    product.interconnect_gbps =
+        read_number(map, "interconnect_gbps", path, detail::kNonNegative, Need::optional)
+            .value_or(0);
+    product.memory_bandwidth_tbps =
+        read_number(map, "memory_bandwidth_tbps", path, detail::kNonNegative, Need::optional)
+            .value_or(0);
     product.density =
         read_number(map, "density", path, detail::kNonNegative, Need::optional).value_or(0);
     product.h100e =
@@ -1306,6 +1312,10 @@ class Validator {
       case world::PolicyKind::subsidy:
         policy.fab_capex_share = rate("fab_capex_share", 0);
         break;
+      case world::PolicyKind::cost_shock:
+        policy.origins = read_places(map, "origins", path, Need::optional);
+        policy.cost_increase = rate("cost_increase", 0);
+        break;
     }
     return policy;
   }
@@ -1407,6 +1417,8 @@ class Validator {
         read_number(node, "tpp_at_least", path, detail::kNonNegative, Need::optional);
     clause.density_at_least =
         read_number(node, "density_at_least", path, detail::kNonNegative, Need::optional);
+    clause.interconnect_at_least =
+        read_number(node, "interconnect_at_least", path, detail::kNonNegative, Need::optional);
     if (node.map.empty()) {
       problem(node.loc, path,
               "found an empty mapping; expected a threshold mapping with tpp_at_least and/or "

@@ -106,7 +106,8 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
         if (pol.issuer == destination) terms.demand_factor *= spec.demand_factor;
         break;
       case PolicyKind::subsidy:
-        break;  // acts on fab investment, not on sales
+      case PolicyKind::cost_shock:
+        break;  // act on fab investment and production costs, not on sales
     }
   }
   return terms;

@@ -18,7 +18,7 @@ using engine::Month;
 
 enum class AgentKind { government, chipmaker, foundry, ai_lab };
 enum class GovernmentMode { scripted, adaptive };
-enum class PolicyKind { export_control, export_fee, tariff, import_restriction, subsidy };
+enum class PolicyKind { export_control, export_fee, tariff, import_restriction, subsidy, cost_shock };
 enum class Treatment { allowed, licence_required, prohibited, quota };
 enum class QuotaPeriod { month, year, total };
 enum class EventAction { enact, repeal, set, accept_deal };
@@ -52,7 +52,9 @@ struct ProductSpec {
   std::string node;      ///< a process node some fab offers
   double tpp = 0;
   double density = 0;
-  double h100e = 0;  ///< compute relative to one H100
+  double interconnect_gbps = 0;      ///< chip-to-chip bandwidth (the 2022 rule's second test)
+  double memory_bandwidth_tbps = 0;  ///< informational; may enter the h100e rating
+  double h100e = 0;                  ///< compute relative to one H100
   double unit_cost_usd = 0;
   double list_price_usd = 0;
   double chips_per_wafer = 0;
@@ -133,6 +135,7 @@ struct AgentSpec {
 struct ThresholdClause {
   std::optional<double> tpp_at_least;
   std::optional<double> density_at_least;
+  std::optional<double> interconnect_at_least;  ///< GB/s
 };
 
 struct ProductSelector {
@@ -172,6 +175,7 @@ struct PolicySpec {
   TariffExemption exempt;
   double demand_factor = 1;    ///< import_restriction: 0 banned .. 1 no effect
   double fab_capex_share = 0;  ///< subsidy
+  double cost_increase = 0;    ///< cost_shock: share added to the unit cost of chips made in origins
   std::string note;
   std::string source;
 };

@@ -24,6 +24,7 @@ double* settable_field(AgentSpec& agent, std::string_view field) {
 
 double* settable_field(PolicySpec& policy, std::string_view field) {
   if (field == "rate") return &policy.rate;
+  if (field == "cost_increase") return &policy.cost_increase;
   if (field == "demand_factor") return &policy.demand_factor;
   if (field == "fab_capex_share") return &policy.fab_capex_share;
   if (field == "licence.approval_probability") return &policy.licence.approval_probability;

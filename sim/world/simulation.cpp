@@ -414,6 +414,18 @@ void Simulation::decide_licences(const engine::Step& step) {
 }
 
 void Simulation::produce(const engine::Step& step) {
+  // cost shocks in force raise the unit cost of chips made in their origins (all but the
+  // issuer's own when none are listed)
+  const std::size_t n_countries = world_.country_count();
+  std::vector<double> cost_factor(n_countries, 1.0);
+  for (std::size_t i = 0; i < world_.policies().size(); ++i) {
+    const PolicySpec& spec = state_.policy_params[i];
+    if (!state_.policy_active[i] || spec.kind != PolicyKind::cost_shock) continue;
+    const Policy& pol = world_.policies()[i];
+    for (std::size_t o = 0; o < n_countries; ++o)
+      if (pol.from_origin[o] && (!spec.origins.empty() || o != pol.issuer))
+        cost_factor[o] += spec.cost_increase;
+  }
   // each order is spread over the foundry's fabs that may make it, in proportion to their
   // capacity; each fab then serves higher priorities first and shares pro rata within one
   for (std::size_t f : world_.agents_of(AgentKind::foundry)) {
@@ -457,20 +469,20 @@ void Simulation::produce(const engine::Step& step) {
           if (wafers <= 0) continue;
           const ProductSpec& prod = world_.product(r.order->product);
           ChipmakerState& maker = state_.chipmakers[r.chipmaker];
-          maker.pipeline.push_back(Batch{
-              step.index + lead, r.order->product, fabs[k].country, wafers * prod.chips_per_wafer,
-              maker.written_down[r.order->product] ? 0.0 : prod.unit_cost_usd});
+          const double unit_cost = prod.unit_cost_usd * cost_factor[fabs[k].country];
+          maker.pipeline.push_back(Batch{step.index + lead, r.order->product, fabs[k].country,
+                                         wafers * prod.chips_per_wafer,
+                                         maker.written_down[r.order->product] ? 0.0 : unit_cost});
           state_.month.wafers_started[f] += wafers;
           state_.month.wafers_started[r.chipmaker] += wafers;
           // the chipmaker pays the foundry the unit cost of each chip at wafer start
-          state_.month.revenue_usd[f] += wafers * prod.chips_per_wafer * prod.unit_cost_usd;
+          state_.month.revenue_usd[f] += wafers * prod.chips_per_wafer * unit_cost;
         }
         left = std::max(0.0, left - wafers_asked * fill);
       }
     }
   }
   // finished batches go into the chipmakers' inventory
-  const std::size_t n_countries = world_.country_count();
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
     ChipmakerState& s = state_.chipmakers[cm];
     for (const WaferOrder& o : intents_[cm].orders) state_.month.wafers_ordered[cm] += o.wafers;

@@ -30,10 +30,13 @@ std::size_t lookup(const std::map<std::string, std::size_t>& ids, const std::str
 constexpr double kDesignAroundMargin = 0.99;
 
 /// The largest factor by which scaling a product's TPP and density together takes it out of
-/// every threshold clause of `sel` (a clause is escaped when one of its thresholds is missed).
+/// every threshold clause of `sel` that it cannot escape by cutting its interconnect (a clause
+/// is escaped when one of its thresholds is missed); infinity when every clause has an
+/// interconnect test.
 double compliant_scale(const ProductSelector& sel, const ProductSpec& p) {
   double scale = std::numeric_limits<double>::infinity();
   for (const ThresholdClause& c : sel.any_of) {
+    if (c.interconnect_at_least) continue;  // escaped by a slower chip-to-chip link (A800)
     double escape = 0;  // any factor below this misses one of the clause's thresholds
     if (c.tpp_at_least && p.tpp > 0) escape = std::max(escape, *c.tpp_at_least / p.tpp);
     if (c.density_at_least && p.density > 0)
@@ -43,13 +46,25 @@ double compliant_scale(const ProductSelector& sel, const ProductSpec& p) {
   return scale;
 }
 
+/// The interconnect a variant keeps: just under the lowest interconnect threshold of the
+/// selector's clauses (unchanged when none has one).
+double compliant_interconnect(const ProductSelector& sel, const ProductSpec& p) {
+  double link = p.interconnect_gbps;
+  for (const ThresholdClause& c : sel.any_of)
+    if (c.interconnect_at_least)
+      link = std::min(link, kDesignAroundMargin * *c.interconnect_at_least);
+  return link;
+}
+
 bool product_matches(const ProductSelector& sel, const ProductSpec& p) {
   if (sel.all) return true;
   if (std::find(sel.ids.begin(), sel.ids.end(), p.id) != sel.ids.end()) return true;
   for (const ThresholdClause& c : sel.any_of) {
     const bool tpp_ok = !c.tpp_at_least || p.tpp >= *c.tpp_at_least;
     const bool density_ok = !c.density_at_least || p.density >= *c.density_at_least;
-    if (tpp_ok && density_ok) return true;
+    const bool link_ok =
+        !c.interconnect_at_least || p.interconnect_gbps >= *c.interconnect_at_least;
+    if (tpp_ok && density_ok && link_ok) return true;
   }
   return false;
 }
@@ -156,9 +171,17 @@ World World::build(ScenarioSpec spec, const Choices& choices) {
       if (ps.kind != PolicyKind::export_control || ps.products.any_of.empty() ||
           !s.agents[designer].design_arounds || !product_matches(ps.products, base))
         continue;
-      const double scale = kDesignAroundMargin * compliant_scale(ps.products, base);
-      if (scale <= 0 || scale >= 1) continue;
+      const double scale = std::min(1.0, kDesignAroundMargin * compliant_scale(ps.products, base));
+      if (scale <= 0) continue;
       ProductSpec v = base;
+      v.interconnect_gbps = compliant_interconnect(ps.products, base);
+      if (product_matches(ps.products, [&] {
+            ProductSpec scaled = v;
+            scaled.tpp *= scale;
+            scaled.density *= scale;
+            return scaled;
+          }()))
+        continue;  // no variant escapes this control
       v.id = concat(base.id, "-", ps.id);
       v.name = concat(base.name, " (compliant with ", ps.id, ")");
       v.tpp = base.tpp * scale;

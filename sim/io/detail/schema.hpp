@@ -46,12 +46,14 @@ inline constexpr EnumName<world::PolicyKind> kPolicyKinds[] = {
     {"export_fee", world::PolicyKind::export_fee},
     {"tariff", world::PolicyKind::tariff},
     {"import_restriction", world::PolicyKind::import_restriction},
-    {"subsidy", world::PolicyKind::subsidy}};
+    {"subsidy", world::PolicyKind::subsidy},
+    {"cost_shock", world::PolicyKind::cost_shock}};
 inline constexpr unsigned kExportControl = 1u << 0;
 inline constexpr unsigned kExportFee = 1u << 1;
 inline constexpr unsigned kTariff = 1u << 2;
 inline constexpr unsigned kImportRestriction = 1u << 3;
 inline constexpr unsigned kSubsidy = 1u << 4;
+inline constexpr unsigned kCostShock = 1u << 5;
 
 inline constexpr EnumName<world::GovernmentMode> kModes[] = {
     {"scripted", world::GovernmentMode::scripted}, {"adaptive", world::GovernmentMode::adaptive}};
@@ -85,6 +87,8 @@ inline constexpr KeyRule kProductKeys[] = {{"id", kAnyKind},
                                            {"node", kAnyKind},
                                            {"tpp", kAnyKind},
                                            {"density", kAnyKind},
+                                           {"interconnect_gbps", kAnyKind},
+                                           {"memory_bandwidth_tbps", kAnyKind},
                                            {"h100e", kAnyKind},
                                            {"unit_cost_usd", kAnyKind},
                                            {"list_price_usd", kAnyKind},
@@ -141,17 +145,19 @@ inline constexpr KeyRule kPolicyKeys[] = {
     {"licence", kExportControl},
     {"quota", kExportControl},
     {"rate", kExportFee | kTariff},
-    {"origins", kTariff},
+    {"origins", kTariff | kCostShock},
     {"fdpr", kExportControl},
     {"exempt", kTariff},
     {"demand_factor", kImportRestriction},
-    {"fab_capex_share", kSubsidy}};
+    {"fab_capex_share", kSubsidy},
+    {"cost_increase", kCostShock}};
 inline constexpr KeyRule kLicenceKeys[] = {{"approval_probability", kAnyKind},
                                            {"delay_months", kAnyKind}};
 inline constexpr KeyRule kQuotaKeys[] = {{"tpp_per_country", kAnyKind}, {"per", kAnyKind}};
 inline constexpr KeyRule kExemptKeys[] = {{"pledged_in_issuer_usd_at_least", kAnyKind}};
 inline constexpr KeyRule kThresholdKeys[] = {{"tpp_at_least", kAnyKind},
-                                             {"density_at_least", kAnyKind}};
+                                             {"density_at_least", kAnyKind},
+                                             {"interconnect_at_least", kAnyKind}};
 inline constexpr KeyRule kDealKeys[] = {{"id", kAnyKind},          {"from_agent", kAnyKind},
                                         {"to_agent", kAnyKind},    {"pledge_usd", kAnyKind},
                                         {"over_months", kAnyKind}, {"asks", kAnyKind}};
@@ -172,7 +178,7 @@ inline constexpr std::string_view kAgentNumericFields[] = {
     "budget_usd_per_month",   "budget_growth_per_year",   "compute_stock_h100e",
     "algorithmic_efficiency", "depreciation_life_months", "target_inventory_months",
     "lead_time_months",       "risk_tolerance",           "price_adjustment"};
-inline constexpr std::string_view kPolicyNumericFields[] = {"rate",
+inline constexpr std::string_view kPolicyNumericFields[] = {"rate", "cost_increase",
                                                             "demand_factor",
                                                             "fab_capex_share",
                                                             "licence.approval_probability",
@@ -237,6 +243,7 @@ inline Range agent_field_range(std::string_view field) {
 /// The range of a numeric policy field of a policy of `kind` (also used for `set` events).
 inline Range policy_field_range(world::PolicyKind kind, std::string_view field) {
   if (field == "rate") return kind == world::PolicyKind::tariff ? kTariffRate : kRate;
+  if (field == "cost_increase") return kNonNegative;
   if (field == "demand_factor" || field == "fab_capex_share" ||
       field == "licence.approval_probability") {
     return kRate;

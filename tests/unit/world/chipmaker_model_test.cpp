@@ -180,3 +180,40 @@ deals:
   CHECK(refused);
   for (const auto& e : dear.events) CHECK(e.kind != "deal_offered");
 }
+
+TEST_CASE("chipmaker: a control with an interconnect test is escaped by a slower link",
+          "[world][chipmaker][design_around]") {
+  // the October 2022 rule's shape: TPP >= 4800 AND interconnect >= 600 GB/s. The variant keeps
+  // the gpu's full performance and cuts its link to 0.99 x 600 = 594 GB/s (the A800's way)
+  std::string yaml = china_only("design_lag_months: 1, price_adjustment: 0",
+                                R"(policies:
+  - id: oct
+    kind: export_control
+    issuer: usa
+    from: 2024-03
+    products: {tpp_at_least: 4800, interconnect_at_least: 600}
+    destinations: [chn]
+    treatment: prohibited
+)");
+  yaml.replace(yaml.find("chips_per_wafer: 10}"), 20, "chips_per_wafer: 10, interconnect_gbps: 900}");
+  const auto r = test::run_text(yaml);
+  REQUIRE(r.product_ids.size() == 2);
+  CHECK(r.product_ids[1] == "gpu-oct");
+  CHECK(r.product_tpp[1] == Approx(16000));
+  CHECK(r.product_h100e[1] == Approx(1.0));
+  CHECK(logged(r, "design_around", 3));
+}
+
+TEST_CASE("cost shock: raises the unit cost of chips made in its origins", "[world][policy]") {
+  // a 20% shock on twn-made chips from 2024-03: the foundry is paid $3,600 a chip instead of
+  // $3,000; 100 chips a month
+  const auto r = test::run_text(china_only("price_adjustment: 0, design_arounds: false",
+                                           R"(policies:
+  - {id: minerals, kind: cost_shock, issuer: chn, from: 2024-03, cost_increase: 0.2}
+)"));
+  const std::size_t foundry = test::agent(r, "fab-co");
+  const std::size_t maker = test::agent(r, "maker");
+  CHECK(test::at(r, MetricAxis::agent, "revenue_usd", 1, foundry) == Approx(100 * 3000.0));
+  CHECK(test::at(r, MetricAxis::agent, "revenue_usd", 3, foundry) == Approx(100 * 3600.0));
+  CHECK(test::at(r, MetricAxis::agent, "cogs_usd", 3, maker) == Approx(100 * 3600.0));
+}
