@@ -52,6 +52,8 @@ enum MetricIndex : std::size_t {
   kProductUnitsSold,
   kProductDemand,
   kProductPrice,
+  kProductInventory,
+  kProductWafers,
   kPolicyInForce,
   kMetricCount
 };
@@ -131,6 +133,8 @@ std::vector<Metric> metric_catalogue() {
        "chips labs would have bought with unlimited supply",
        {}},
       {A::product, "price_usd", "USD", "the designer's price that month", {}},
+      {A::product, "inventory_units", "chips", "the designer's unsold stock at month end", {}},
+      {A::product, "wafers_started", "wafers", "wafers started for the product that month", {}},
       {A::policy, "in_force", "1 = in force", "whether the policy is in force at month end", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
@@ -148,6 +152,7 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
     v->assign(agents, 0.0);
   demand_units.assign(products, 0.0);
   product_units_sold.assign(products, 0.0);
+  product_wafers.assign(products, 0.0);
 }
 
 Simulation::Simulation(const World& world, const BehaviourRegistry& behaviours,
@@ -475,6 +480,7 @@ void Simulation::produce(const engine::Step& step) {
                                          maker.written_down[r.order->product] ? 0.0 : unit_cost});
           state_.month.wafers_started[f] += wafers;
           state_.month.wafers_started[r.chipmaker] += wafers;
+          state_.month.product_wafers[r.order->product] += wafers;
           // the chipmaker pays the foundry the unit cost of each chip at wafer start
           state_.month.revenue_usd[f] += wafers * prod.chips_per_wafer * unit_cost;
         }
@@ -1042,6 +1048,13 @@ void Simulation::record(const engine::Step& step) {
     v[kProductDemand][t * p + prod] = month.demand_units[prod];
     v[kProductPrice][t * p + prod] =
         state_.chipmakers[world_.product_designer(prod)].price_usd[prod];
+  }
+  for (std::size_t prod = 0; prod < p; ++prod) {
+    const ChipmakerState& designer = state_.chipmakers[world_.product_designer(prod)];
+    double stock = 0;
+    for (std::size_t o = 0; o < c; ++o) stock += designer.inventory[prod * c + o];
+    v[kProductInventory][t * p + prod] = stock;
+    v[kProductWafers][t * p + prod] = month.product_wafers[prod];
   }
   const std::size_t n_policies = world_.policies().size();
   for (std::size_t i = 0; i < n_policies; ++i)

@@ -69,6 +69,7 @@ struct MonthTotals {
   std::vector<double> subsidies_paid_usd;     ///< per agent (governments)
   std::vector<double> demand_units;           ///< per product: units bid for, before rationing
   std::vector<double> product_units_sold;     ///< per product
+  std::vector<double> product_wafers;         ///< per product: wafers started
 
   std::vector<double> imports_by_channel;  ///< [channel * countries + country], chips delivered
   std::vector<double> delivered_h100e;     ///< [product * countries + country], all channels
