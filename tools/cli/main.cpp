@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agents/register.hpp"
+#include "analysis/history.hpp"
 #include "analysis/summary.hpp"
 #include "scenarios/embedded.hpp"
 #include "sim/engine/concat.hpp"
@@ -123,7 +124,7 @@ int validate_command(const std::vector<std::string>& files, const std::vector<st
   return status;
 }
 
-int inspect_command(const std::string& file) {
+int inspect_command(const std::string& file, bool history) {
   const sim::world::RunResults r = sim::io::read_results(file);
   std::map<std::string, int> kinds;
   for (const std::string& k : r.agent_kinds) ++kinds[k];
@@ -141,6 +142,10 @@ int inspect_command(const std::string& file) {
   std::cout << ")\n  metrics " << r.metrics.size() << ", flows " << r.flows.size() << ", events "
             << r.events.size() << "\n"
             << analysis::format_summary(r);
+  if (history) {
+    std::cout << "historical aggregates (docs/calibration.md):\n"
+              << analysis::format_aggregates(analysis::historical_aggregates(r));
+  }
   return kOk;
 }
 
@@ -181,6 +186,9 @@ int main(int argc, char** argv) {
   std::string inspect_file;
   CLI::App* inspect = app.add_subcommand("inspect", "Describe what a result file holds");
   inspect->add_option("file", inspect_file, "Result file (.h5)")->required();
+  bool inspect_history = false;
+  inspect->add_flag("--history", inspect_history,
+                    "Also compare the run with the public aggregates it is calibrated to");
 
   cli::NetworkArgs network_args;
   CLI::App* network = cli::add_network_command(app, network_args);
@@ -201,7 +209,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(run_args, quiet, threads);
     if (*validate) return validate_command(validate_files, validate_sets, quiet);
-    if (*inspect) return inspect_command(inspect_file);
+    if (*inspect) return inspect_command(inspect_file, inspect_history);
     if (*network) return cli::network_command(network_args, file_source());
   } catch (const sim::ConfigError& e) {
     std::cerr << e.what() << "\n";
