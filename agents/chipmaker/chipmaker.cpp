@@ -56,12 +56,19 @@ std::vector<std::size_t> Chipmaker::variants_to_launch(const View& view, std::si
     if (!state.policy_active[policy] || state.policy_since[policy] < 0 ||
         t < state.policy_since[policy] + params.design_lag_months)
       continue;
-    // the cut-off market: labs with budgets in the control's destinations
+    // the cut-off market: labs with budgets in the control's destinations that the base
+    // product can no longer reach from any origin (the control must have jurisdiction over
+    // this chipmaker's sales there: a domestic sale is no export)
     const Policy& control = world.policies()[policy];
     bool market = false;
-    for (std::size_t lab : world.agents_of(AgentKind::ai_lab))
-      market = market || (control.to_country[world.agent_country(lab)] &&
-                          state.agent_params[lab].budget_usd_per_month > 0);
+    for (std::size_t lab : world.agents_of(AgentKind::ai_lab)) {
+      const std::size_t d = world.agent_country(lab);
+      if (!control.to_country[d] || state.agent_params[lab].budget_usd_per_month <= 0) continue;
+      for (std::size_t origin : origins_of(world, state, self, base)) {
+        const SaleTerms terms = sale_terms(world, state, base, self, origin, d);
+        if (terms.prohibited || !terms.licensed(state, self, d, base)) market = true;
+      }
+    }
     if (!market) continue;
     // no design-around when the chipmaker already sells something comparable there
     bool has_compliant = false;

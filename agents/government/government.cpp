@@ -276,7 +276,10 @@ std::vector<Government::Candidate> Government::candidates(const View& view, std:
 void Government::decide(const View& view, std::size_t self, Intent& out, sim::engine::Rng&) const {
   const World& world = view.world;
   const State& state = view.state;
-  if (state.agent_params[self].mode == GovernmentMode::scripted) {
+  const AgentSpec& params = state.agent_params[self];
+  const bool scripted = params.mode == GovernmentMode::scripted ||
+                        (params.adaptive_from && view.step.month < *params.adaptive_from);
+  if (scripted) {
     // the stated rule: refuse every offer; only events and decisions accept deals
     const auto& deals = world.spec().deals;
     for (std::size_t d = 0; d < deals.size(); ++d)

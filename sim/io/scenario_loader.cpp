@@ -472,6 +472,7 @@ class Validator {
       }
     }
     for (const Entry& entry : decisions_.entries) spec.decisions.push_back(read_decision(entry));
+    spec.scenario.choices = read_choices(spec.decisions);
     return spec;
   }
 
@@ -1119,6 +1120,7 @@ class Validator {
             read_enum<world::GovernmentMode>(map, "mode", path, detail::kModes, Need::optional)
                 .value_or(world::GovernmentMode::scripted);
         agent.review_every_months = integer("review_every_months", agent.review_every_months);
+        agent.adaptive_from = read_month(map, "adaptive_from", path, Need::optional, MonthRule::within);
         if (const Tree* weights =
                 read_map(map, "weights", path, Need::optional, "a mapping of utility weights")) {
           const std::string weights_path = child(path, "weights");
@@ -1590,6 +1592,42 @@ class Validator {
                    detail::suggest(field, candidates,
                                    concat("expected none: ", kind, " policies have none"))));
     return std::nullopt;
+  }
+
+  /// `scenario.choices`: decision id -> one of its option ids.
+  std::map<std::string, std::string> read_choices(const std::vector<world::DecisionSpec>& decisions) {
+    std::map<std::string, std::string> choices;
+    const Tree* scenario = root_.find("scenario");
+    if (scenario == nullptr || !scenario->is_map()) return choices;
+    const Tree* node =
+        read_map(*scenario, "choices", "scenario", Need::optional, "a mapping of decision: option");
+    if (node == nullptr) return choices;
+    for (const auto& entry : node->map) {
+      const std::string key = child("scenario.choices", entry.key);
+      const auto decision =
+          std::find_if(decisions.begin(), decisions.end(),
+                       [&](const world::DecisionSpec& d) { return d.id == entry.key; });
+      if (decision == decisions.end()) {
+        std::vector<std::string> ids;
+        for (const auto& d : decisions) ids.push_back(d.id);
+        problem(entry.key_loc, key,
+                concat("no decision with id ", in_quotes(entry.key), "; ",
+                       detail::suggest(entry.key, ids, "expected none: the scenario has no decisions")));
+        continue;
+      }
+      const std::string* option = scalar(entry.value, key, "an option id");
+      if (option == nullptr) continue;
+      std::vector<std::string> ids;
+      for (const auto& o : decision->options) ids.push_back(o.id);
+      if (std::find(ids.begin(), ids.end(), *option) == ids.end()) {
+        problem(entry.value.loc, key,
+                concat("decision ", in_quotes(entry.key), " has no option ", in_quotes(*option), "; ",
+                       detail::suggest(*option, ids, "expected one of its options")));
+        continue;
+      }
+      choices[entry.key] = *option;
+    }
+    return choices;
   }
 
   world::DecisionSpec read_decision(const Entry& entry) {

@@ -30,6 +30,9 @@ struct ScenarioInfo {
   Month end;
   std::uint64_t seed = 1;
   std::uint64_t replicates = 1;
+  /// Options taken at decisions unless a run chooses otherwise (decision id -> option id);
+  /// what-if scenarios use it.
+  std::map<std::string, std::string> choices;
 };
 
 struct CountrySpec {
@@ -96,6 +99,7 @@ struct AgentSpec {
 
   // government
   GovernmentMode mode = GovernmentMode::scripted;
+  std::optional<Month> adaptive_from;  ///< adaptive mode acts from this month (scripted before)
   int review_every_months = 6;        ///< adaptive: how often it reviews its policies
   double weight_security = 1.0;       ///< utility weight on own bloc's compute vs the rival's
   double weight_economy = 1.0;        ///< ... on domestic firms' profits and investment inflows

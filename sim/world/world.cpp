@@ -113,7 +113,10 @@ std::string describe(const EventSpec& e) {
 
 }  // namespace
 
-World World::build(ScenarioSpec spec, const Choices& choices) {
+World World::build(ScenarioSpec spec, const Choices& run_choices) {
+  // the scenario's own choices (what-ifs), then the run's, which win
+  Choices choices = spec.scenario.choices;
+  for (const auto& [decision, option] : run_choices) choices[decision] = option;
   World w;
   w.spec_ = std::move(spec);
   const ScenarioSpec& s = w.spec_;

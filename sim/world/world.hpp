@@ -52,10 +52,10 @@ struct Event {
 /// need. Built once by `World::build`, shared read-only by all replicates and threads.
 class World {
  public:
-  /// Compiles `spec` with the options taken at its decisions (`choices`; unnamed decisions take
-  /// their historical option). @throws ConfigError for a choice naming an unknown decision or
+  /// Compiles `spec` with the options taken at its decisions: `run_choices`, then the
+  /// scenario's own `choices`; decisions named in neither take their historical option. @throws ConfigError for a choice naming an unknown decision or
   /// option.
-  static World build(ScenarioSpec spec, const Choices& choices = {});
+  static World build(ScenarioSpec spec, const Choices& run_choices = {});
 
   const ScenarioSpec& spec() const { return spec_; }
   const Calendar& calendar() const { return calendar_; }

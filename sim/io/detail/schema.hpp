@@ -73,7 +73,8 @@ inline constexpr KeyRule kRootKeys[] = {
     {"events", kAnyKind},   {"decisions", kAnyKind}};
 inline constexpr KeyRule kScenarioKeys[] = {
     {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},  {"end", kAnyKind},
-    {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}};
+    {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind},
+    {"choices", kAnyKind}};
 inline constexpr KeyRule kModelKeys[] = {{"diversion_risk_premium", kAnyKind},
                                          {"diversion_capacity_h100e_per_month", kAnyKind}};
 inline constexpr KeyRule kWeightKeys[] = {
@@ -99,6 +100,7 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"country", kAnyKind},
                                          {"mode", kGovernment},
                                          {"review_every_months", kGovernment},
+                                         {"adaptive_from", kGovernment},
                                          {"weights", kGovernment},
                                          {"playbook", kGovernment},
                                          {"foundries", kChipmaker},
