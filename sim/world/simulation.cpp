@@ -541,21 +541,74 @@ void Simulation::clear_market(const engine::Step& step) {
                : static_cast<std::int64_t>(std::floor(h100e * kUnit));
   };
 
-  // notional demand: what each lab would buy if every offer it can legally take were unlimited
-  for (std::size_t lab : labs) {
-    const std::size_t dest = world_.agent_country(lab);
-    double left = intents_[lab].budget_usd;
-    for (const Bid& bid : intents_[lab].bids) {
-      if (left <= kEps) break;
-      const SaleTerms terms = sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
-      if (terms.prohibited || !terms.licensed(state_, bid.seller, dest, bid.product)) continue;
-      const double price = state_.chipmakers[bid.seller].price_usd[bid.product];
-      const double spend = left * bid.budget_share * terms.demand_factor;
-      const double units = spend / (price * (1.0 + terms.tariff_rate));
-      state_.month.demand_units[bid.product] += units;
-      state_.month.notional_h100e[bid.product * n_countries + dest] +=
-          units * world_.product(bid.product).h100e;
-      left -= spend;
+  // notional demand: what labs would buy at this month's prices if each product were limited
+  // only by what its maker could have on hand (stock plus a month of its foundries' capacity
+  // on the product's node), not by this month's stock. Labs walk their ranked lists in rounds:
+  // each round every lab with budget left asks its next usable product for its remaining
+  // budget; a product asked for more than it can supply fills every ask in the same
+  // proportion, and what is not filled moves on to the lab's next product. Chipmakers forecast
+  // from it, so a product its maker cannot supply sends its buyers' demand to the next best.
+  {
+    std::vector<double> supply_left(world_.product_count(), 0.0);
+    for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
+      const ChipmakerState& maker = state_.chipmakers[cm];
+      for (std::size_t p : world_.products_of(cm)) {
+        if (state_.release_step[p] > step.index) continue;
+        double units = 0;
+        for (std::size_t o = 0; o < n_countries; ++o) units += maker.inventory[p * n_countries + o];
+        for (std::size_t foundry : world_.foundries_of(cm))
+          for_each_operating_fab(world_, state_, foundry, step.index, [&](const Fab& fab) {
+            if (fab.node == world_.product_node(p) &&
+                may_serve(world_, state_, foundry, fab.country, cm, p))
+              units += fab.wafers_per_month * world_.product(p).chips_per_wafer;
+          });
+        supply_left[p] = units;
+      }
+    }
+    std::vector<double> left(world_.agent_count(), 0.0);
+    std::vector<std::size_t> next(world_.agent_count(), 0);
+    for (std::size_t lab : labs) left[lab] = intents_[lab].budget_usd;
+    for (;;) {
+      struct Ask {
+        std::size_t lab;
+        std::size_t product;
+        double units;
+        double unit_cost;
+      };
+      std::vector<Ask> asks;
+      for (std::size_t lab : labs) {
+        const std::size_t dest = world_.agent_country(lab);
+        const std::vector<Bid>& bids = intents_[lab].bids;
+        while (left[lab] > kEps && next[lab] < bids.size()) {
+          const Bid& bid = bids[next[lab]++];
+          if (supply_left[bid.product] <= kEps) continue;
+          const SaleTerms terms =
+              sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
+          if (terms.prohibited || terms.demand_factor <= 0 ||
+              !terms.licensed(state_, bid.seller, dest, bid.product))
+            continue;
+          const double unit_cost =
+              state_.chipmakers[bid.seller].price_usd[bid.product] * (1.0 + terms.tariff_rate);
+          asks.push_back(Ask{lab, bid.product, left[lab] * terms.demand_factor / unit_cost,
+                             unit_cost});
+          break;
+        }
+      }
+      if (asks.empty()) break;
+      std::vector<double> asked(world_.product_count(), 0.0);
+      for (const Ask& a : asks) asked[a.product] += a.units;
+      std::vector<double> fill(world_.product_count(), 1.0);
+      for (std::size_t p = 0; p < asked.size(); ++p)
+        if (asked[p] > 0) fill[p] = std::min(1.0, supply_left[p] / asked[p]);
+      for (const Ask& a : asks) {
+        const double units = a.units * fill[a.product];
+        left[a.lab] = std::max(0.0, left[a.lab] - units * a.unit_cost);
+        state_.month.demand_units[a.product] += units;
+        state_.month.notional_h100e[a.product * n_countries + world_.agent_country(a.lab)] +=
+            units * world_.product(a.product).h100e;
+      }
+      for (std::size_t p = 0; p < asked.size(); ++p)
+        supply_left[p] = std::max(0.0, supply_left[p] - asked[p] * fill[p]);
     }
   }
 
