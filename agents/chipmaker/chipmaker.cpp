@@ -63,7 +63,9 @@ std::vector<std::size_t> Chipmaker::variants_to_launch(const View& view, std::si
     bool market = false;
     for (std::size_t lab : world.agents_of(AgentKind::ai_lab)) {
       const std::size_t d = world.agent_country(lab);
-      if (!control.to_country[d] || state.agent_params[lab].budget_usd_per_month <= 0) continue;
+      if (!control.to_country[d] || !world.sold_in(base, d) ||
+          state.agent_params[lab].budget_usd_per_month <= 0)
+        continue;
       for (std::size_t origin : origins_of(world, state, self, base)) {
         const SaleTerms terms = sale_terms(world, state, base, self, origin, d);
         if (terms.prohibited || !terms.licensed(state, self, d, base)) market = true;

@@ -1078,6 +1078,7 @@ class Validator {
     product.chips_per_wafer =
         read_number(map, "chips_per_wafer", path, detail::kPositive, Need::required).value_or(0);
     product.release = read_month(map, "release", path, Need::optional, MonthRule::not_after_end);
+    product.markets = read_places(map, "markets", path, Need::optional);
     return product;
   }
 

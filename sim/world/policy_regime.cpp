@@ -57,6 +57,10 @@ SaleTerms sale_terms(const World& world, const State& state, std::size_t product
                      std::size_t seller, std::size_t origin, std::size_t destination) {
   SaleTerms terms;
   const std::size_t seller_country = world.agent_country(seller);
+  // a chipmaker sells a product only in its markets (the China-only chips); a foundry's sale
+  // of wafers is not such a sale
+  if (world.agent(seller).kind == AgentKind::chipmaker && !world.sold_in(product, destination))
+    terms.prohibited = true;
   const auto& policies = world.policies();
   for (std::size_t i = 0; i < policies.size(); ++i) {
     if (!state.policy_active[i]) continue;

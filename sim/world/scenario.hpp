@@ -62,6 +62,7 @@ struct ProductSpec {
   double list_price_usd = 0;
   double chips_per_wafer = 0;
   std::optional<Month> release;  ///< unset: available from the start
+  std::vector<std::string> markets;  ///< countries (groups expanded) it is sold in; empty = all
 };
 
 struct FabSpec {

@@ -206,6 +206,7 @@ World World::build(ScenarioSpec spec, const Choices& run_choices) {
                                       : prod.release      ? w.calendar_.step_of(*prod.release)
                                                           : kBeforeStart);
     w.products_of_[w.product_designer_.back()].push_back(p);
+    w.product_markets_.push_back(country_mask(prod.markets, w.country_ids_, n_countries));
   }
 
   for (const PolicySpec& ps : s.policies) {

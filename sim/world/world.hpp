@@ -77,6 +77,8 @@ class World {
   /// negative; kNever for design-around variants, which a chipmaker launches during a run:
   /// State::release_step holds the live value).
   int product_release_step(std::size_t p) const { return product_release_step_[p]; }
+  /// Whether product p is sold to buyers in country c (its `markets`, all when none listed).
+  bool sold_in(std::size_t p, std::size_t c) const { return product_markets_[p][c]; }
   /// For a design-around variant: the catalogue product it derives from, else npos.
   std::size_t variant_of(std::size_t p) const { return variant_of_[p]; }
   /// For a design-around variant: the export control it is designed to escape, else npos.
@@ -124,6 +126,7 @@ class World {
   std::vector<std::size_t> product_designer_;
   std::vector<std::size_t> product_node_;
   std::vector<int> product_release_step_;
+  std::vector<std::vector<bool>> product_markets_;
   std::vector<std::size_t> variant_of_;
   std::vector<std::size_t> variant_policy_;
   std::vector<std::vector<std::size_t>> by_kind_;

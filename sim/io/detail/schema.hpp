@@ -94,7 +94,8 @@ inline constexpr KeyRule kProductKeys[] = {{"id", kAnyKind},
                                            {"unit_cost_usd", kAnyKind},
                                            {"list_price_usd", kAnyKind},
                                            {"chips_per_wafer", kAnyKind},
-                                           {"release", kAnyKind}};
+                                           {"release", kAnyKind},
+                                           {"markets", kAnyKind}};
 inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"kind", kAnyKind},
                                          {"country", kAnyKind},
