@@ -71,8 +71,8 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
   if (nvidia && revenue)
     for (const FiscalYear& fy : years)
       if (const auto months = span(r, fy.first, fy.last))
-        out.push_back({fy.name, "USD", sum_metric(r, *revenue, *nvidia, *months), fy.target,
-                       fy.low, fy.high, fy.source});
+        out.push_back({fy.name, "USD", sum_metric(r, *revenue, *nvidia, *months), fy.target, fy.low,
+                       fy.high, fy.source});
 
   // AMD's 2024 revenue from buyers in China (all its AI accelerators there)
   if (amd && chn)
@@ -109,7 +109,8 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
     }
 
   // NVIDIA's H20 stock in July 2025
-  if (const sim::world::Metric* stock = r.find(MetricAxis::product, "inventory_units"); stock && h20)
+  if (const sim::world::Metric* stock = r.find(MetricAxis::product, "inventory_units");
+      stock && h20)
     if (const auto months = span(r, "2025-07", "2025-07"))
       out.push_back({"h20 inventory 2025-07", "chips", sum_metric(r, *stock, *h20, *months, true),
                      650e3, 450e3, 850e3,
@@ -117,7 +118,8 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
                      "chinas-appetite-for-nvidia-h20-ai-chips-expands"});
 
   // chips smuggled into China in 2024 (CNAS median 140k; range 10k to several hundred k)
-  if (const sim::world::Metric* div = r.find(MetricAxis::country, "imports_diverted_units"); div && chn)
+  if (const sim::world::Metric* div = r.find(MetricAxis::country, "imports_diverted_units");
+      div && chn)
     if (const auto months = span(r, "2024-01", "2024-12"))
       out.push_back({"chips diverted to China 2024", "chips", sum_metric(r, *div, *chn, *months),
                      140e3, 70e3, 280e3,

@@ -11,11 +11,11 @@ namespace analysis {
 struct Aggregate {
   std::string name;
   std::string unit;
-  double model = 0;      ///< mean over replicates
+  double model = 0;  ///< mean over replicates
   double target = 0;
-  double low = 0;        ///< the target's range (tolerance)
+  double low = 0;  ///< the target's range (tolerance)
   double high = 0;
-  std::string source;    ///< URL, and whether reported or estimate
+  std::string source;  ///< URL, and whether reported or estimate
   bool within() const { return low <= model && model <= high; }
 };
 

@@ -1121,7 +1121,8 @@ class Validator {
             read_enum<world::GovernmentMode>(map, "mode", path, detail::kModes, Need::optional)
                 .value_or(world::GovernmentMode::scripted);
         agent.review_every_months = integer("review_every_months", agent.review_every_months);
-        agent.adaptive_from = read_month(map, "adaptive_from", path, Need::optional, MonthRule::within);
+        agent.adaptive_from =
+            read_month(map, "adaptive_from", path, Need::optional, MonthRule::within);
         if (const Tree* weights =
                 read_map(map, "weights", path, Need::optional, "a mapping of utility weights")) {
           const std::string weights_path = child(path, "weights");
@@ -1596,7 +1597,8 @@ class Validator {
   }
 
   /// `scenario.choices`: decision id -> one of its option ids.
-  std::map<std::string, std::string> read_choices(const std::vector<world::DecisionSpec>& decisions) {
+  std::map<std::string, std::string> read_choices(
+      const std::vector<world::DecisionSpec>& decisions) {
     std::map<std::string, std::string> choices;
     const Tree* scenario = root_.find("scenario");
     if (scenario == nullptr || !scenario->is_map()) return choices;
@@ -1613,7 +1615,8 @@ class Validator {
         for (const auto& d : decisions) ids.push_back(d.id);
         problem(entry.key_loc, key,
                 concat("no decision with id ", in_quotes(entry.key), "; ",
-                       detail::suggest(entry.key, ids, "expected none: the scenario has no decisions")));
+                       detail::suggest(entry.key, ids,
+                                       "expected none: the scenario has no decisions")));
         continue;
       }
       const std::string* option = scalar(entry.value, key, "an option id");
@@ -1622,8 +1625,8 @@ class Validator {
       for (const auto& o : decision->options) ids.push_back(o.id);
       if (std::find(ids.begin(), ids.end(), *option) == ids.end()) {
         problem(entry.value.loc, key,
-                concat("decision ", in_quotes(entry.key), " has no option ", in_quotes(*option), "; ",
-                       detail::suggest(*option, ids, "expected one of its options")));
+                concat("decision ", in_quotes(entry.key), " has no option ", in_quotes(*option),
+                       "; ", detail::suggest(*option, ids, "expected one of its options")));
         continue;
       }
       choices[entry.key] = *option;

@@ -18,7 +18,14 @@ using engine::Month;
 
 enum class AgentKind { government, chipmaker, foundry, ai_lab };
 enum class GovernmentMode { scripted, adaptive };
-enum class PolicyKind { export_control, export_fee, tariff, import_restriction, subsidy, cost_shock };
+enum class PolicyKind {
+  export_control,
+  export_fee,
+  tariff,
+  import_restriction,
+  subsidy,
+  cost_shock
+};
 enum class Treatment { allowed, licence_required, prohibited, quota };
 enum class QuotaPeriod { month, year, total };
 enum class EventAction { enact, repeal, set, accept_deal };
@@ -61,7 +68,7 @@ struct ProductSpec {
   double unit_cost_usd = 0;
   double list_price_usd = 0;
   double chips_per_wafer = 0;
-  std::optional<Month> release;  ///< unset: available from the start
+  std::optional<Month> release;      ///< unset: available from the start
   std::vector<std::string> markets;  ///< countries (groups expanded) it is sold in; empty = all
 };
 
@@ -101,11 +108,11 @@ struct AgentSpec {
   // government
   GovernmentMode mode = GovernmentMode::scripted;
   std::optional<Month> adaptive_from;  ///< adaptive mode acts from this month (scripted before)
-  int review_every_months = 6;        ///< adaptive: how often it reviews its policies
-  double weight_security = 1.0;       ///< utility weight on own bloc's compute vs the rival's
-  double weight_economy = 1.0;        ///< ... on domestic firms' profits and investment inflows
-  double weight_revenue = 1.0;        ///< ... on fees and tariffs collected
-  std::vector<std::string> playbook;  ///< policy ids it may enact or repeal
+  int review_every_months = 6;         ///< adaptive: how often it reviews its policies
+  double weight_security = 1.0;        ///< utility weight on own bloc's compute vs the rival's
+  double weight_economy = 1.0;         ///< ... on domestic firms' profits and investment inflows
+  double weight_revenue = 1.0;         ///< ... on fees and tariffs collected
+  std::vector<std::string> playbook;   ///< policy ids it may enact or repeal
 
   // chipmaker
   std::vector<std::string> foundries;    ///< foundry agent ids it may order from
@@ -180,7 +187,7 @@ struct PolicySpec {
   TariffExemption exempt;
   double demand_factor = 1;    ///< import_restriction: 0 banned .. 1 no effect
   double fab_capex_share = 0;  ///< subsidy
-  double cost_increase = 0;    ///< cost_shock: share added to the unit cost of chips made in origins
+  double cost_increase = 0;  ///< cost_shock: share added to the unit cost of chips made in origins
   std::string note;
   std::string source;
 };

@@ -91,7 +91,11 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "write_down_usd", "USD", "inventory and commitments written off that month", {}},
       {A::agent, "fees_paid_usd", "USD", "export fees borne that month", {}},
       {A::agent, "tariffs_paid_usd", "USD", "import tariffs borne that month", {}},
-      {A::agent, "investment_pledged_usd", "USD", "cumulative investment pledged: accepted deals and fabs built", {}},
+      {A::agent,
+       "investment_pledged_usd",
+       "USD",
+       "cumulative investment pledged: accepted deals and fabs built",
+       {}},
       {A::agent, "capability_index", "log10(H100e-months)", "AI labs' capability index", {}},
       {A::agent, "budget_usd", "USD", "AI labs' compute budget that month", {}},
       {A::agent, "spend_usd", "USD", "AI labs' spending on chips incl. tariffs that month", {}},
@@ -589,8 +593,8 @@ void Simulation::clear_market(const engine::Step& step) {
             continue;
           const double unit_cost =
               state_.chipmakers[bid.seller].price_usd[bid.product] * (1.0 + terms.tariff_rate);
-          asks.push_back(Ask{lab, bid.product, left[lab] * terms.demand_factor / unit_cost,
-                             unit_cost});
+          asks.push_back(
+              Ask{lab, bid.product, left[lab] * terms.demand_factor / unit_cost, unit_cost});
           break;
         }
       }

@@ -53,8 +53,8 @@ struct Event {
 class World {
  public:
   /// Compiles `spec` with the options taken at its decisions: `run_choices`, then the
-  /// scenario's own `choices`; decisions named in neither take their historical option. @throws ConfigError for a choice naming an unknown decision or
-  /// option.
+  /// scenario's own `choices`; decisions named in neither take their historical option. @throws
+  /// ConfigError for a choice naming an unknown decision or option.
   static World build(ScenarioSpec spec, const Choices& run_choices = {});
 
   const ScenarioSpec& spec() const { return spec_; }

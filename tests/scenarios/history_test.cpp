@@ -121,10 +121,10 @@ TEST_CASE("history: no controlled chip reaches China on the legal channel while 
 TEST_CASE("what-if: keeping the H20 licence cuts NVIDIA's China revenue after August 2025",
           "[scenarios][whatif]") {
   // mechanism: the licence requirement (approval 0) blocks H20 sales to China
-  const double history = sales_to(run_builtin("history/h20-2025.yaml").results, "nvidia", "chn",
-                                  "2025-08", "2027-12");
-  const double kept = sales_to(run_builtin("whatif/no-h20-reversal.yaml").results, "nvidia",
-                               "chn", "2025-08", "2027-12");
+  const double history =
+      sales_to(run_builtin("history/h20-2025.yaml").results, "nvidia", "chn", "2025-08", "2027-12");
+  const double kept = sales_to(run_builtin("whatif/no-h20-reversal.yaml").results, "nvidia", "chn",
+                               "2025-08", "2027-12");
   CHECK(kept < history);
 }
 
@@ -155,9 +155,8 @@ TEST_CASE("what-if: a 100% tariff with no exemption makes US labs pay tariffs",
   // mechanism: TSMC's pledge no longer exempts Taiwanese chips imported into the US
   const double history = sum(run_builtin("history/h20-2025.yaml").results, MetricAxis::agent,
                              "tariffs_collected_usd", "us-gov", "2025-08", "2027-12");
-  const double strict = sum(run_builtin("whatif/tsmc-tariff-100.yaml").results,
-                            MetricAxis::agent, "tariffs_collected_usd", "us-gov", "2025-08",
-                            "2027-12");
+  const double strict = sum(run_builtin("whatif/tsmc-tariff-100.yaml").results, MetricAxis::agent,
+                            "tariffs_collected_usd", "us-gov", "2025-08", "2027-12");
   CHECK(strict > history);
 }
 

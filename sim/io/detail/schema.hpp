@@ -72,9 +72,8 @@ inline constexpr KeyRule kRootKeys[] = {
     {"products", kAnyKind}, {"agents", kAnyKind},   {"policies", kAnyKind},  {"deals", kAnyKind},
     {"events", kAnyKind},   {"decisions", kAnyKind}};
 inline constexpr KeyRule kScenarioKeys[] = {
-    {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},  {"end", kAnyKind},
-    {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind},
-    {"choices", kAnyKind}};
+    {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},   {"end", kAnyKind},
+    {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}, {"choices", kAnyKind}};
 inline constexpr KeyRule kModelKeys[] = {{"diversion_risk_premium", kAnyKind},
                                          {"diversion_capacity_h100e_per_month", kAnyKind}};
 inline constexpr KeyRule kWeightKeys[] = {
@@ -181,7 +180,8 @@ inline constexpr std::string_view kAgentNumericFields[] = {
     "budget_usd_per_month",   "budget_growth_per_year",   "compute_stock_h100e",
     "algorithmic_efficiency", "depreciation_life_months", "target_inventory_months",
     "lead_time_months",       "risk_tolerance",           "price_adjustment"};
-inline constexpr std::string_view kPolicyNumericFields[] = {"rate", "cost_increase",
+inline constexpr std::string_view kPolicyNumericFields[] = {"rate",
+                                                            "cost_increase",
                                                             "demand_factor",
                                                             "fab_capex_share",
                                                             "licence.approval_probability",

@@ -195,7 +195,8 @@ TEST_CASE("chipmaker: a control with an interconnect test is escaped by a slower
     destinations: [chn]
     treatment: prohibited
 )");
-  yaml.replace(yaml.find("chips_per_wafer: 10}"), 20, "chips_per_wafer: 10, interconnect_gbps: 900}");
+  yaml.replace(yaml.find("chips_per_wafer: 10}"), 20,
+               "chips_per_wafer: 10, interconnect_gbps: 900}");
   const auto r = test::run_text(yaml);
   REQUIRE(r.product_ids.size() == 2);
   CHECK(r.product_ids[1] == "gpu-oct");
