@@ -893,6 +893,9 @@ class Validator {
         read_number(*node, "diversion_capacity_h100e_per_month", "model", detail::kNonNegative,
                     Need::optional)
             .value_or(model.diversion_capacity_h100e_per_month);
+    model.choice_sensitivity =
+        read_number(*node, "choice_sensitivity", "model", detail::kNonNegative, Need::optional)
+            .value_or(model.choice_sensitivity);
     return model;
   }
 

@@ -236,6 +236,7 @@ struct DecisionSpec {
 struct ModelParams {
   double diversion_risk_premium = 0.5;  ///< extra share of the price paid for diverted chips
   double diversion_capacity_h100e_per_month = 20000;  ///< per transit country at enforcement 0
+  double choice_sensitivity = 10;  ///< logit sensitivity of labs' product choice to value
 };
 
 struct ScenarioSpec {

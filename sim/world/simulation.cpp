@@ -547,12 +547,13 @@ void Simulation::clear_market(const engine::Step& step) {
 
   // notional demand: what labs would buy at this month's prices if each product were limited
   // only by what its maker could have on hand (stock plus a month of its foundries' capacity
-  // on the product's node), not by this month's stock. Labs walk their ranked lists in rounds:
-  // each round every lab with budget left asks its next usable product for its remaining
-  // budget; a product asked for more than it can supply fills every ask in the same
-  // proportion, and what is not filled moves on to the lab's next product. Chipmakers forecast
-  // from it, so a product its maker cannot supply sends its buyers' demand to the next best.
+  // on the product's node), not by this month's stock. Each lab spreads its budget over the
+  // products it may buy by a logit of their value (H100e per landed dollar) relative to the
+  // best, with sensitivity beta (docs/model.md, "Market clearing"); a product asked for more
+  // than it can supply fills every ask in the same proportion and drops out, and the unspent
+  // budget is spread again over the rest. Chipmakers forecast from it.
   {
+    const double beta = world_.spec().model.choice_sensitivity;
     std::vector<double> supply_left(world_.product_count(), 0.0);
     for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
       const ChipmakerState& maker = state_.chipmakers[cm];
@@ -569,10 +570,33 @@ void Simulation::clear_market(const engine::Step& step) {
         supply_left[p] = units;
       }
     }
+    // each lab's usable products: the cheapest landed origin of each, with its demand factor
+    struct Choice {
+      std::size_t product;
+      double unit_cost;
+      double factor;
+    };
+    std::vector<std::vector<Choice>> choices(world_.agent_count());
+    for (std::size_t lab : labs) {
+      const std::size_t dest = world_.agent_country(lab);
+      for (const Bid& bid : intents_[lab].bids) {
+        const SaleTerms terms = sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
+        if (terms.prohibited || terms.demand_factor <= 0 ||
+            !terms.licensed(state_, bid.seller, dest, bid.product))
+          continue;
+        const double unit_cost =
+            state_.chipmakers[bid.seller].price_usd[bid.product] * (1.0 + terms.tariff_rate);
+        auto same = std::find_if(choices[lab].begin(), choices[lab].end(),
+                                 [&](const Choice& c) { return c.product == bid.product; });
+        if (same == choices[lab].end())
+          choices[lab].push_back(Choice{bid.product, unit_cost, terms.demand_factor});
+        else if (unit_cost < same->unit_cost)
+          *same = Choice{bid.product, unit_cost, terms.demand_factor};
+      }
+    }
     std::vector<double> left(world_.agent_count(), 0.0);
-    std::vector<std::size_t> next(world_.agent_count(), 0);
     for (std::size_t lab : labs) left[lab] = intents_[lab].budget_usd;
-    for (;;) {
+    for (std::size_t round = 0; round <= world_.product_count(); ++round) {
       struct Ask {
         std::size_t lab;
         std::size_t product;
@@ -581,21 +605,27 @@ void Simulation::clear_market(const engine::Step& step) {
       };
       std::vector<Ask> asks;
       for (std::size_t lab : labs) {
-        const std::size_t dest = world_.agent_country(lab);
-        const std::vector<Bid>& bids = intents_[lab].bids;
-        while (left[lab] > kEps && next[lab] < bids.size()) {
-          const Bid& bid = bids[next[lab]++];
-          if (supply_left[bid.product] <= kEps) continue;
-          const SaleTerms terms =
-              sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
-          if (terms.prohibited || terms.demand_factor <= 0 ||
-              !terms.licensed(state_, bid.seller, dest, bid.product))
-            continue;
-          const double unit_cost =
-              state_.chipmakers[bid.seller].price_usd[bid.product] * (1.0 + terms.tariff_rate);
-          asks.push_back(
-              Ask{lab, bid.product, left[lab] * terms.demand_factor / unit_cost, unit_cost});
-          break;
+        if (left[lab] <= kEps) continue;
+        double best = 0;
+        for (const Choice& c : choices[lab])
+          if (supply_left[c.product] > kEps)
+            best = std::max(best, world_.product(c.product).h100e / c.unit_cost);
+        if (best <= 0) continue;
+        double total = 0;
+        std::vector<double> weight(choices[lab].size(), 0.0);
+        for (std::size_t k = 0; k < choices[lab].size(); ++k) {
+          const Choice& c = choices[lab][k];
+          if (supply_left[c.product] <= kEps) continue;
+          const double value = world_.product(c.product).h100e / c.unit_cost;
+          weight[k] = std::exp(beta * (value / best - 1.0));
+          total += weight[k];
+        }
+        for (std::size_t k = 0; k < choices[lab].size(); ++k) {
+          if (weight[k] <= 0) continue;
+          const Choice& c = choices[lab][k];
+          // an import restriction takes its share of the budget out of the market
+          const double spend = left[lab] * weight[k] / total * c.factor;
+          asks.push_back(Ask{lab, c.product, spend / c.unit_cost, c.unit_cost});
         }
       }
       if (asks.empty()) break;
@@ -606,13 +636,17 @@ void Simulation::clear_market(const engine::Step& step) {
         if (asked[p] > 0) fill[p] = std::min(1.0, supply_left[p] / asked[p]);
       for (const Ask& a : asks) {
         const double units = a.units * fill[a.product];
-        left[a.lab] = std::max(0.0, left[a.lab] - units * a.unit_cost);
         state_.month.demand_units[a.product] += units;
         state_.month.notional_h100e[a.product * n_countries + world_.agent_country(a.lab)] +=
             units * world_.product(a.product).h100e;
+        left[a.lab] = std::max(0.0, left[a.lab] - units * a.unit_cost);
       }
-      for (std::size_t p = 0; p < asked.size(); ++p)
+      bool exhausted = false;
+      for (std::size_t p = 0; p < asked.size(); ++p) {
         supply_left[p] = std::max(0.0, supply_left[p] - asked[p] * fill[p]);
+        exhausted = exhausted || (asked[p] > 0 && fill[p] < 1.0);
+      }
+      if (!exhausted) break;  // every ask was met: what is left was held back by restrictions
     }
   }
 

@@ -1,6 +1,7 @@
 #include "agents/ai_lab/ai_lab.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "agents/chipmaker/chipmaker.hpp"
 #include "sim/io/scenario_loader.hpp"
@@ -106,14 +107,18 @@ TEST_CASE("agents::Chipmaker: orders up to forecast x (lead + target months)",
   sim.account(step0);
   const std::size_t maker = world.agent_index("maker");
   const std::size_t big = world.product_index("big");
-  // the lab's $1M buys 33.33 'big' chips at $30,000: notional demand and first forecast
-  CHECK(sim.state().chipmakers[maker].forecast_units[big] == Approx(1.0e6 / 30000));
+  // the lab spreads its $1M by a logit of value (sensitivity 10): 'big' gives 1/30,000 H100e a
+  // dollar, 'small' 0.15/12,000, 0.375 of that, so small's weight is exp(10 x (0.375 - 1))
+  const double big_share = 1.0 / (1.0 + std::exp(-6.25));
+  const double forecast = 1.0e6 * big_share / 30000;
+  CHECK(sim.state().chipmakers[maker].forecast_units[big] == Approx(forecast));
 
   const sim::engine::Step step1{1, world.calendar().at(1), 0};
   Intent intent;
   sim::engine::Rng rng(sim::engine::StreamKey{});
   agents::Chipmaker().decide(View{world, sim.state(), step1}, maker, intent, rng);
-  // target = 33.33 x (3 + 2) = 166.7 chips = 16.67 wafers at 10 chips a wafer; nothing in stock
-  REQUIRE(intent.orders.size() == 1);
-  CHECK(intent.orders[0].wafers == Approx(1.0e6 / 30000 * 5 / 10));
+  // target = forecast x (3 + 2) chips at 10 chips a wafer; nothing in stock. 'small' is
+  // ordered too, for its small share
+  REQUIRE(intent.orders.size() == 2);
+  CHECK(intent.orders[0].wafers == Approx(forecast * 5 / 10));
 }
