@@ -56,6 +56,11 @@ TEST_CASE("cli: run writes the result file and says where it is", "[e2e][cli]") 
     CHECK(i.status == 0);
     CHECK_THAT(i.out, Catch::Contains("months 12 (2024-01 to 2024-12)"));
     CHECK_THAT(i.out, Catch::Contains("scenario two-labs"));
+    // the small scenario has none of the catalogue's firms: the table has its header only
+    const auto h = chipsim("inspect --history " + quote(out));
+    CHECK(h.status == 0);
+    CHECK_THAT(h.out, Catch::Contains("historical aggregates"));
+    CHECK_THAT(h.out, !Catch::Contains("nvidia data-centre revenue"));
   }
 }
 
