@@ -155,7 +155,7 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
       double wafers = 0;
       for_each_operating_fab(world, state, foundry, t, [&](const Fab& fab) {
         if (fab.node == world.product_node(product) &&
-            may_serve(world, state, foundry, fab.country, self, product))
+            may_serve(world, state, foundry, fab, self, product))
           wafers += fab.wafers_per_month;
       });
       if (wafers <= 0) continue;

@@ -1252,6 +1252,10 @@ class Validator {
     fab.from = read_month(map, "from", path, Need::optional, MonthRule::not_after_end);
     fab.until = read_month(map, "until", path, Need::optional, MonthRule::within);
     check_order(map, path, fab.from, fab.until);
+    for (const Ref& ref : read_refs(map, "customers", path, agents_, Need::optional)) {
+      fab.customers.push_back(ref.id);
+      expect_agent_kind(*ref.node, ref.key, ref.id, "chipmaker");
+    }
     return fab;
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <set>
 
@@ -35,12 +36,15 @@ inline std::set<std::size_t> origins_of(const World& world, const State& state, 
   return origins;
 }
 
-/// Whether `foundry` may make `product` for `chipmaker` in a fab in `fab_country`: not when an
-/// export control in force prohibits the foundry's sale to the chipmaker's country (controls
-/// with `fdpr` reach fabs anywhere).
-inline bool may_serve(const World& world, const State& state, std::size_t foundry,
-                      std::size_t fab_country, std::size_t chipmaker, std::size_t product) {
-  return !sale_terms(world, state, product, foundry, fab_country, world.agent_country(chipmaker))
+/// Whether `foundry` may make `product` for `chipmaker` in `fab`: not when the fab is reserved
+/// for other chipmakers, nor when an export control in force prohibits the foundry's sale to
+/// the chipmaker's country (controls with `fdpr` reach fabs anywhere).
+inline bool may_serve(const World& world, const State& state, std::size_t foundry, const Fab& fab,
+                      std::size_t chipmaker, std::size_t product) {
+  if (!fab.customers.empty() &&
+      std::find(fab.customers.begin(), fab.customers.end(), chipmaker) == fab.customers.end())
+    return false;
+  return !sale_terms(world, state, product, foundry, fab.country, world.agent_country(chipmaker))
               .prohibited;
 }
 

@@ -1,5 +1,7 @@
 #include "sim/world/network_view.hpp"
 
+#include "sim/world/capacity.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -139,7 +141,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
               h100e_per_wafer(prod) <= 0)
             continue;
           // the foundry is the seller of the wafers, the chipmaker's country their destination
-          if (sale_terms(world, state, p, foundry, fab.country, world.agent_country(cm)).prohibited)
+          if (!may_serve(world, state, foundry, fab, cm, p))
             continue;
           link.products.push_back(p);
           link.h100e = std::max(link.h100e, fab.wafers_per_month * h100e_per_wafer(prod));

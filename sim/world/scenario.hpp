@@ -79,6 +79,7 @@ struct FabSpec {
   double wafers_per_month = 0;
   std::optional<Month> from;   ///< unset: operating from the start
   std::optional<Month> until;  ///< unset: operating to the end
+  std::vector<std::string> customers;  ///< chipmaker ids it is reserved for; empty = any
 };
 
 /// A place a foundry may build its next fab: the investment and how long building takes.

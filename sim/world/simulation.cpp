@@ -456,11 +456,11 @@ void Simulation::produce(const engine::Step& step) {
         const std::size_t node = world_.product_node(o.product);
         double eligible = 0;
         for (const Fab& fab : fabs)
-          if (fab.node == node && may_serve(world_, state_, f, fab.country, cm, o.product))
+          if (fab.node == node && may_serve(world_, state_, f, fab, cm, o.product))
             eligible += fab.wafers_per_month;
         if (eligible <= 0) continue;
         for (std::size_t k = 0; k < fabs.size(); ++k)
-          if (fabs[k].node == node && may_serve(world_, state_, f, fabs[k].country, cm, o.product))
+          if (fabs[k].node == node && may_serve(world_, state_, f, fabs[k], cm, o.product))
             requests.push_back(Request{cm, &o, k, o.wafers * fabs[k].wafers_per_month / eligible});
       }
     }
@@ -564,7 +564,7 @@ void Simulation::clear_market(const engine::Step& step) {
         for (std::size_t foundry : world_.foundries_of(cm))
           for_each_operating_fab(world_, state_, foundry, step.index, [&](const Fab& fab) {
             if (fab.node == world_.product_node(p) &&
-                may_serve(world_, state_, foundry, fab.country, cm, p))
+                may_serve(world_, state_, foundry, fab, cm, p))
               units += fab.wafers_per_month * world_.product(p).chips_per_wafer;
           });
         supply_left[p] = units;

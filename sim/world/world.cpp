@@ -156,6 +156,7 @@ World World::build(ScenarioSpec spec, const Choices& run_choices) {
       fab.wafers_per_month = f.wafers_per_month;
       fab.first_step = f.from ? w.calendar_.step_of(*f.from) : kBeforeStart;
       fab.last_step = f.until ? w.calendar_.step_of(*f.until) : w.calendar_.size();
+      for (const std::string& c : f.customers) fab.customers.push_back(w.agent_index(c));
       w.fabs_of_[a].push_back(fab);
     }
     for (const std::string& f : spec_a.foundries) w.foundries_of_[a].push_back(w.agent_index(f));

@@ -24,6 +24,7 @@ struct Fab {
   double wafers_per_month = 0;
   int first_step = 0;  ///< may be negative (operating before the start)
   int last_step = 0;   ///< inclusive
+  std::vector<std::size_t> customers;  ///< chipmakers it is reserved for; empty = any
 };
 
 /// A policy compiled against the world: masks over products and countries.

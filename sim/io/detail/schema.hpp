@@ -126,7 +126,8 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"risk_tolerance", kAiLab}};
 inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},   {"country", kAnyKind},
                                        {"node", kAnyKind}, {"wafers_per_month", kAnyKind},
-                                       {"from", kAnyKind}, {"until", kAnyKind}};
+                                       {"from", kAnyKind}, {"until", kAnyKind},
+                                       {"customers", kAnyKind}};
 inline constexpr KeyRule kExpansionKeys[] = {{"node", kAnyKind},
                                              {"wafers_per_month", kAnyKind},
                                              {"utilization_trigger", kAnyKind},

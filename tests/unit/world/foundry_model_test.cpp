@@ -161,3 +161,31 @@ policies:
   // the lab still buys the domestic chipmaker's chips made before the rule (a domestic sale)
   CHECK(test::at(r, MetricAxis::agent, "units_bought", 1, lab) == Approx(1000.0));
 }
+
+TEST_CASE("foundry: a fab reserved for a customer serves no one else", "[world][foundry]") {
+  // two chipmakers order 100 wafers each; the only fab is reserved for 'second'
+  const auto r = test::run_text(R"(scenario: {name: reserved, start: 2024-01, end: 2024-04}
+countries: [{id: usa}, {id: twn}]
+products:
+  - {id: a, designer: first, node: n7, h100e: 1, unit_cost_usd: 3000, list_price_usd: 12000,
+     chips_per_wafer: 10}
+  - {id: b, designer: second, node: n7, h100e: 1, unit_cost_usd: 3000, list_price_usd: 12000,
+     chips_per_wafer: 10}
+agents:
+  - {id: first, kind: chipmaker, country: usa, foundries: [fab-co], priority: 5,
+     price_adjustment: 0}
+  - {id: second, kind: chipmaker, country: usa, foundries: [fab-co], price_adjustment: 0}
+  - id: fab-co
+    kind: foundry
+    country: twn
+    lead_time_months: 0
+    fabs: [{id: f1, country: twn, node: n7, wafers_per_month: 1000, customers: [second]}]
+  - {id: lab-a, kind: ai_lab, country: usa, budget_usd_per_month: 1.2e7}
+)");
+  const std::size_t first = test::agent(r, "first");
+  const std::size_t second = test::agent(r, "second");
+  for (std::size_t t = 1; t < 4; ++t) {
+    CHECK(test::at(r, MetricAxis::agent, "wafers_started", t, first) == 0.0);
+    CHECK(test::at(r, MetricAxis::agent, "wafers_started", t, second) > 0.0);
+  }
+}
