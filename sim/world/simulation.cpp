@@ -779,6 +779,7 @@ void Simulation::clear_market(const engine::Step& step) {
     };
     std::vector<Route> routes;
     std::vector<std::size_t> offer_node(offers.size(), World::npos);
+    std::vector<double> divert_share(offers.size(), 0.0);  // first-pass share for grey buyers
     for (std::size_t i = 0; i < offers.size(); ++i) {
       const Offer& o = offers[i];
       if (o.supply <= kEps) continue;
@@ -806,14 +807,18 @@ void Simulation::clear_market(const engine::Step& step) {
       double supply = 0;  // H100e on offer
       for (std::size_t i : members) supply += offers[i].supply * prod.h100e;
       double share_base = 0;  // demand of the markets the product may serve
+      double diverted_base = 0;  // diverted appetite of markets it may reach only through transit
       for (std::size_t d = 0; d < n_countries; ++d) {
         if (market[d] == World::npos) continue;
-        for (std::size_t i : members) {
-          if (!usable(i, d)) continue;
-          share_base += demand[d];
-          break;
-        }
+        bool direct = false;
+        for (std::size_t i : members) direct = direct || usable(i, d);
+        if (direct) share_base += demand[d];
+        else if (div[d] != World::npos) diverted_base += appetite[d] - diverted_in[d];
       }
+      // grey-market buyers get their share of the stock in the first pass too
+      share_base += diverted_base;
+      for (std::size_t i : members)
+        divert_share[i] = share_base > 0 ? diverted_base / share_base : 0.0;
       for (std::size_t d = 0; d < n_countries; ++d) {
         if (market[d] == World::npos) continue;
         std::size_t alloc = World::npos;
@@ -840,9 +845,12 @@ void Simulation::clear_market(const engine::Step& step) {
       }
     }
     for (std::size_t i = 0; i < offers.size(); ++i) {
+      const std::int64_t cap =
+          pass == 0 ? to_flow(offers[i].supply * offers[i].h100e * divert_share[i])
+                    : SupplyNetwork::kUnbounded;
       for (std::size_t x = 0; x < n_countries; ++x) {
         if (hub_in[x] == World::npos || !usable(i, x)) continue;
-        const std::size_t e = net.add_edge(offer_node[i], hub_in[x], SupplyNetwork::kUnbounded,
+        const std::size_t e = net.add_edge(offer_node[i], hub_in[x], cap,
                                            divert_cost(offers[i], x), Channel::diverted);
         routes.push_back(Route{e, i, World::npos, x, Channel::diverted});
       }
