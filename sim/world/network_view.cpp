@@ -1,7 +1,5 @@
 #include "sim/world/network_view.hpp"
 
-#include "sim/world/capacity.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,6 +11,7 @@
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/world/capacity.hpp"
 #include "sim/world/policy_regime.hpp"
 #include "sim/world/simulation.hpp"
 
@@ -141,8 +140,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
               h100e_per_wafer(prod) <= 0)
             continue;
           // the foundry is the seller of the wafers, the chipmaker's country their destination
-          if (!may_serve(world, state, foundry, fab, cm, p))
-            continue;
+          if (!may_serve(world, state, foundry, fab, cm, p)) continue;
           link.products.push_back(p);
           link.h100e = std::max(link.h100e, fab.wafers_per_month * h100e_per_wafer(prod));
         }

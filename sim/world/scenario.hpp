@@ -77,8 +77,8 @@ struct FabSpec {
   std::string country;
   std::string node;
   double wafers_per_month = 0;
-  std::optional<Month> from;   ///< unset: operating from the start
-  std::optional<Month> until;  ///< unset: operating to the end
+  std::optional<Month> from;           ///< unset: operating from the start
+  std::optional<Month> until;          ///< unset: operating to the end
   std::vector<std::string> customers;  ///< chipmaker ids it is reserved for; empty = any
 };
 

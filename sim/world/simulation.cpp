@@ -580,7 +580,8 @@ void Simulation::clear_market(const engine::Step& step) {
     for (std::size_t lab : labs) {
       const std::size_t dest = world_.agent_country(lab);
       for (const Bid& bid : intents_[lab].bids) {
-        const SaleTerms terms = sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
+        const SaleTerms terms =
+            sale_terms(world_, state_, bid.product, bid.seller, bid.origin, dest);
         if (terms.prohibited || terms.demand_factor <= 0 ||
             !terms.licensed(state_, bid.seller, dest, bid.product))
           continue;
@@ -806,14 +807,16 @@ void Simulation::clear_market(const engine::Step& step) {
       const ProductSpec& prod = world_.product(product);
       double supply = 0;  // H100e on offer
       for (std::size_t i : members) supply += offers[i].supply * prod.h100e;
-      double share_base = 0;  // demand of the markets the product may serve
+      double share_base = 0;     // demand of the markets the product may serve
       double diverted_base = 0;  // diverted appetite of markets it may reach only through transit
       for (std::size_t d = 0; d < n_countries; ++d) {
         if (market[d] == World::npos) continue;
         bool direct = false;
         for (std::size_t i : members) direct = direct || usable(i, d);
-        if (direct) share_base += demand[d];
-        else if (div[d] != World::npos) diverted_base += appetite[d] - diverted_in[d];
+        if (direct)
+          share_base += demand[d];
+        else if (div[d] != World::npos)
+          diverted_base += appetite[d] - diverted_in[d];
       }
       // grey-market buyers get their share of the stock in the first pass too
       share_base += diverted_base;
@@ -845,13 +848,13 @@ void Simulation::clear_market(const engine::Step& step) {
       }
     }
     for (std::size_t i = 0; i < offers.size(); ++i) {
-      const std::int64_t cap =
-          pass == 0 ? to_flow(offers[i].supply * offers[i].h100e * divert_share[i])
-                    : SupplyNetwork::kUnbounded;
+      const std::int64_t cap = pass == 0
+                                   ? to_flow(offers[i].supply * offers[i].h100e * divert_share[i])
+                                   : SupplyNetwork::kUnbounded;
       for (std::size_t x = 0; x < n_countries; ++x) {
         if (hub_in[x] == World::npos || !usable(i, x)) continue;
-        const std::size_t e = net.add_edge(offer_node[i], hub_in[x], cap,
-                                           divert_cost(offers[i], x), Channel::diverted);
+        const std::size_t e = net.add_edge(offer_node[i], hub_in[x], cap, divert_cost(offers[i], x),
+                                           Channel::diverted);
         routes.push_back(Route{e, i, World::npos, x, Channel::diverted});
       }
     }

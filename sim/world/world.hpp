@@ -22,8 +22,8 @@ struct Fab {
   std::size_t country = 0;
   std::size_t node = 0;
   double wafers_per_month = 0;
-  int first_step = 0;  ///< may be negative (operating before the start)
-  int last_step = 0;   ///< inclusive
+  int first_step = 0;                  ///< may be negative (operating before the start)
+  int last_step = 0;                   ///< inclusive
   std::vector<std::size_t> customers;  ///< chipmakers it is reserved for; empty = any
 };
 

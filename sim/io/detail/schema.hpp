@@ -124,9 +124,9 @@ inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
                                          {"algorithmic_efficiency", kAiLab},
                                          {"depreciation_life_months", kAiLab},
                                          {"risk_tolerance", kAiLab}};
-inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},   {"country", kAnyKind},
-                                       {"node", kAnyKind}, {"wafers_per_month", kAnyKind},
-                                       {"from", kAnyKind}, {"until", kAnyKind},
+inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},       {"country", kAnyKind},
+                                       {"node", kAnyKind},     {"wafers_per_month", kAnyKind},
+                                       {"from", kAnyKind},     {"until", kAnyKind},
                                        {"customers", kAnyKind}};
 inline constexpr KeyRule kExpansionKeys[] = {{"node", kAnyKind},
                                              {"wafers_per_month", kAnyKind},
