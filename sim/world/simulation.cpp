@@ -134,7 +134,7 @@ std::vector<Metric> metric_catalogue() {
       {A::product,
        "demand_units",
        "chips",
-       "chips labs would have bought with unlimited supply",
+       "notional demand: what labs would buy if limited only by what makers could supply",
        {}},
       {A::product, "price_usd", "USD", "the designer's price that month", {}},
       {A::product, "inventory_units", "chips", "the designer's unsold stock at month end", {}},
