@@ -36,7 +36,7 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
         // clears, which may have changed since last month
         if (terms.demand_factor <= 0) continue;
         const double price = state.chipmakers[seller].price_usd[product];
-        out.bids.push_back(Bid{seller, product, origin, price * (1.0 + terms.tariff_rate), 1.0});
+        out.bids.push_back(Bid{seller, product, origin, price * (1.0 + terms.tariff_rate)});
       }
     }
   }

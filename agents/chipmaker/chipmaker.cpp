@@ -151,13 +151,7 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
     double total_capacity = 0;
     int lead = 0;
     for (std::size_t foundry : world.foundries_of(self)) {
-      // capacity on the product's node in fabs that may make it for this chipmaker
-      double wafers = 0;
-      for_each_operating_fab(world, state, foundry, t, [&](const Fab& fab) {
-        if (fab.node == world.product_node(product) &&
-            may_serve(world, state, foundry, fab, self, product))
-          wafers += fab.wafers_per_month;
-      });
+      const double wafers = serving_capacity(world, state, foundry, self, product, t);
       if (wafers <= 0) continue;
       capacity.emplace_back(foundry, wafers);
       total_capacity += wafers;

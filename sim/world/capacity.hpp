@@ -48,4 +48,17 @@ inline bool may_serve(const World& world, const State& state, std::size_t foundr
               .prohibited;
 }
 
+/// Wafers a month `foundry` can start for `chipmaker`'s `product` at `step`: its operating fabs
+/// on the product's node that may serve the chipmaker.
+inline double serving_capacity(const World& world, const State& state, std::size_t foundry,
+                               std::size_t chipmaker, std::size_t product, int step) {
+  double wafers = 0;
+  for_each_operating_fab(world, state, foundry, step, [&](const Fab& fab) {
+    if (fab.node == world.product_node(product) &&
+        may_serve(world, state, foundry, fab, chipmaker, product))
+      wafers += fab.wafers_per_month;
+  });
+  return wafers;
+}
+
 }  // namespace sim::world

@@ -10,8 +10,7 @@ struct Bid {
   std::size_t seller = 0;
   std::size_t product = 0;
   std::size_t origin = 0;
-  double landed_price_usd = 0;  ///< price plus tariffs, per unit
-  double budget_share = 1;      ///< share of the remaining budget it may take (import restrictions)
+  double landed_price_usd = 0;  ///< price plus tariffs, per unit, when the lab decided
 };
 
 struct WaferOrder {

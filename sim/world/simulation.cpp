@@ -562,11 +562,8 @@ void Simulation::clear_market(const engine::Step& step) {
         double units = 0;
         for (std::size_t o = 0; o < n_countries; ++o) units += maker.inventory[p * n_countries + o];
         for (std::size_t foundry : world_.foundries_of(cm))
-          for_each_operating_fab(world_, state_, foundry, step.index, [&](const Fab& fab) {
-            if (fab.node == world_.product_node(p) &&
-                may_serve(world_, state_, foundry, fab, cm, p))
-              units += fab.wafers_per_month * world_.product(p).chips_per_wafer;
-          });
+          units += serving_capacity(world_, state_, foundry, cm, p, step.index) *
+                   world_.product(p).chips_per_wafer;
         supply_left[p] = units;
       }
     }
