@@ -22,7 +22,8 @@ void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine:
   const World& world = view.world;
   const State& state = view.state;
   const std::size_t home = world.agent_country(self);
-  out.budget_usd = budget_usd(view, self);
+  out.carried_usd = state.labs[self].backlog_usd;
+  out.budget_usd = budget_usd(view, self) + out.carried_usd;
 
   // every product on sale, from every country where its designer's foundries make its node
   for (std::size_t seller : world.agents_of(AgentKind::chipmaker)) {

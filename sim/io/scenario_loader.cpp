@@ -896,6 +896,9 @@ class Validator {
     model.choice_sensitivity =
         read_number(*node, "choice_sensitivity", "model", detail::kNonNegative, Need::optional)
             .value_or(model.choice_sensitivity);
+    model.order_backlog_retention =
+        read_number(*node, "order_backlog_retention", "model", detail::kRate, Need::optional)
+            .value_or(model.order_backlog_retention);
     return model;
   }
 

@@ -35,7 +35,8 @@ struct DealResponse {
 /// its kind stay empty.
 struct Intent {
   // ai_lab
-  double budget_usd = 0;
+  double budget_usd = 0;   ///< to spend this month: the planned budget plus carried orders
+  double carried_usd = 0;  ///< unfilled orders carried from earlier months (part of budget_usd)
   std::vector<Bid> bids;  ///< best compute per landed dollar first
   // chipmaker
   std::vector<WaferOrder> orders;
@@ -55,6 +56,7 @@ struct Intent {
     policy_actions.clear();
     deal_responses.clear();
     budget_usd = 0;
+    carried_usd = 0;
     bids.clear();
     orders.clear();
     prices_usd.clear();

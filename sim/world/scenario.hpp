@@ -238,6 +238,8 @@ struct ModelParams {
   double diversion_risk_premium = 0.5;  ///< extra share of the price paid for diverted chips
   double diversion_capacity_h100e_per_month = 20000;  ///< per transit country at enforcement 0
   double choice_sensitivity = 10;  ///< logit sensitivity of labs' product choice to value
+  /// share of a lab's unfilled orders (in USD) that it places again the next month
+  double order_backlog_retention = 0;
 };
 
 struct ScenarioSpec {

@@ -38,6 +38,7 @@ enum MetricIndex : std::size_t {
   kCapability,
   kBudget,
   kSpend,
+  kBacklog,
   kUnitsBought,
   kInventory,
   kCommitments,
@@ -99,6 +100,11 @@ std::vector<Metric> metric_catalogue() {
       {A::agent, "capability_index", "log10(H100e-months)", "AI labs' capability index", {}},
       {A::agent, "budget_usd", "USD", "AI labs' compute budget that month", {}},
       {A::agent, "spend_usd", "USD", "AI labs' spending on chips incl. tariffs that month", {}},
+      {A::agent,
+       "backlog_usd",
+       "USD",
+       "AI labs' unfilled orders carried into the month (on top of budget_usd)",
+       {}},
       {A::agent, "units_bought", "chips", "chips received that month", {}},
       {A::agent, "inventory_units", "chips", "chipmakers' unsold chips at month end", {}},
       {A::agent,
@@ -150,7 +156,7 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
   for (auto* v : {&wafers_requested, &capacity_wafers, &subsidies_paid_usd, &cogs_usd, &revenue_usd,
-                  &units_sold, &units_bought, &h100e_bought, &spend_usd, &fees_paid_usd,
+                  &units_sold, &units_bought, &h100e_bought, &spend_usd, &ordered_usd, &fees_paid_usd,
                   &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd, &write_down_usd,
                   &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
@@ -637,6 +643,7 @@ void Simulation::clear_market(const engine::Step& step) {
         state_.month.demand_units[a.product] += units;
         state_.month.notional_h100e[a.product * n_countries + world_.agent_country(a.lab)] +=
             units * world_.product(a.product).h100e;
+        state_.month.ordered_usd[a.lab] += units * a.unit_cost;
         left[a.lab] = std::max(0.0, left[a.lab] - units * a.unit_cost);
       }
       bool exhausted = false;
@@ -696,24 +703,35 @@ void Simulation::clear_market(const engine::Step& step) {
   for (std::size_t x = 0; x < n_countries; ++x)
     transit[x] =
         world_.country(x).enforcement < 1.0 && model.diversion_capacity_h100e_per_month > 0;
+  // an offer a market may buy directly (the market's own rules, not the transit country's)
+  const auto direct_ok = [&](std::size_t i, std::size_t d) {
+    const SaleTerms& t = terms[i][d];
+    return !t.prohibited && t.demand_factor > 0 &&
+           t.licensed(state_, offers[i].seller, d, offers[i].product);
+  };
+  // the grey market: chips a market may not buy directly, re-exported through a transit country
+  std::vector<double> best_grey(n_countries, std::numeric_limits<double>::infinity());
+  for (std::size_t d = 0; d < n_countries; ++d) {
+    if (!has_labs[d]) continue;
+    for (std::size_t i = 0; i < offers.size(); ++i) {
+      if (direct_ok(i, d)) continue;
+      for (std::size_t x = 0; x < n_countries; ++x)
+        if (transit[x] && x != d && direct_ok(i, x))
+          best_grey[d] = std::min(best_grey[d], divert_cost(offers[i], x));
+    }
+  }
+  // a lab with risk tolerance rho sends that share of its budget to the grey market when there
+  // is one, and the rest to the legal market
   std::vector<double> demand(n_countries, 0.0), appetite(n_countries, 0.0);
   std::vector<double> lab_demand(world_.agent_count(), 0.0),
       lab_appetite(world_.agent_count(), 0.0);
-  std::vector<double> best_any(best_cost);
   for (std::size_t lab : labs) {
     const std::size_t d = world_.agent_country(lab);
-    if (state_.agent_params[lab].risk_tolerance <= 0) continue;
-    for (std::size_t i = 0; i < offers.size(); ++i)
-      for (std::size_t x = 0; x < n_countries; ++x)
-        if (transit[x] && x != d && !terms[i][x].prohibited &&
-            terms[i][x].licensed(state_, offers[i].seller, x, offers[i].product))
-          best_any[d] = std::min(best_any[d], divert_cost(offers[i], x));
-  }
-  for (std::size_t lab : labs) {
-    const std::size_t d = world_.agent_country(lab);
-    if (!std::isfinite(best_any[d])) continue;
-    lab_demand[lab] = intents_[lab].budget_usd / best_any[d];
-    lab_appetite[lab] = lab_demand[lab] * state_.agent_params[lab].risk_tolerance;
+    const double budget = intents_[lab].budget_usd;
+    const double rho =
+        std::isfinite(best_grey[d]) ? state_.agent_params[lab].risk_tolerance : 0.0;
+    if (std::isfinite(best_cost[d])) lab_demand[lab] = budget * (1.0 - rho) / best_cost[d];
+    if (rho > 0) lab_appetite[lab] = budget * rho / best_grey[d];
     demand[d] += lab_demand[lab];
     appetite[d] += lab_appetite[lab];
   }
@@ -753,13 +771,13 @@ void Simulation::clear_market(const engine::Step& step) {
     std::vector<std::size_t> market(n_countries, World::npos), div(n_countries, World::npos);
     std::vector<std::size_t> hub_in(n_countries, World::npos), hub_out(n_countries, World::npos);
     for (std::size_t d = 0; d < n_countries; ++d) {
-      if (demand[d] - received[d] <= kEps) continue;
-      market[d] = net.add_node(NodeKind::market, world_.country(d).id, d);
-      net.add_edge(market[d], sink, to_flow(demand[d] - received[d]), 0);
+      if (demand[d] - (received[d] - diverted_in[d]) > kEps) {
+        market[d] = net.add_node(NodeKind::market, world_.country(d).id, d);
+        net.add_edge(market[d], sink, to_flow(demand[d] - (received[d] - diverted_in[d])), 0);
+      }
       if (appetite[d] - diverted_in[d] > kEps) {
         div[d] = net.add_node(NodeKind::market, world_.country(d).id + " (diverted)", d);
-        net.add_edge(div[d], market[d], to_flow(appetite[d] - diverted_in[d]), 0,
-                     Channel::diverted);
+        net.add_edge(div[d], sink, to_flow(appetite[d] - diverted_in[d]), 0, Channel::diverted);
       }
     }
     for (std::size_t x = 0; x < n_countries; ++x) {
@@ -807,12 +825,11 @@ void Simulation::clear_market(const engine::Step& step) {
       double share_base = 0;     // demand of the markets the product may serve
       double diverted_base = 0;  // diverted appetite of markets it may reach only through transit
       for (std::size_t d = 0; d < n_countries; ++d) {
-        if (market[d] == World::npos) continue;
         bool direct = false;
         for (std::size_t i : members) direct = direct || usable(i, d);
-        if (direct)
+        if (direct && market[d] != World::npos)
           share_base += demand[d];
-        else if (div[d] != World::npos)
+        else if (!direct && div[d] != World::npos)
           diverted_base += appetite[d] - diverted_in[d];
       }
       // grey-market buyers get their share of the stock in the first pass too
@@ -848,6 +865,11 @@ void Simulation::clear_market(const engine::Step& step) {
       const std::int64_t cap = pass == 0
                                    ? to_flow(offers[i].supply * offers[i].h100e * divert_share[i])
                                    : SupplyNetwork::kUnbounded;
+      // only chips some grey market may not buy directly are worth re-exporting
+      bool wanted = false;
+      for (std::size_t d = 0; d < n_countries; ++d)
+        wanted = wanted || (div[d] != World::npos && !direct_ok(i, d));
+      if (!wanted) continue;
       for (std::size_t x = 0; x < n_countries; ++x) {
         if (hub_in[x] == World::npos || !usable(i, x)) continue;
         const std::size_t e = net.add_edge(offer_node[i], hub_in[x], cap, divert_cost(offers[i], x),
@@ -1078,6 +1100,9 @@ void Simulation::account(const engine::Step& step) {
         lab.compute_stock_h100e * (1.0 - 1.0 / params.depreciation_life_months) +
         state_.month.h100e_bought[a];
     lab.effective_compute_h100e_months += lab.compute_stock_h100e * params.algorithmic_efficiency;
+    // orders placed and not filled stay on the order book, in part (docs/model.md, "Labs")
+    lab.backlog_usd = world_.spec().model.order_backlog_retention *
+                      std::max(0.0, state_.month.ordered_usd[a] - state_.month.spend_usd[a]);
   }
   write_down_unsellable(step);
   for (std::size_t cm : world_.agents_of(AgentKind::chipmaker)) {
@@ -1117,7 +1142,8 @@ void Simulation::record(const engine::Step& step) {
     agent_row(kWafersStarted)[a] = month.wafers_started[a];
     agent_row(kFeesCollected)[a] = month.fees_collected_usd[a];
     agent_row(kTariffsCollected)[a] = month.tariffs_collected_usd[a];
-    agent_row(kBudget)[a] = intents_[a].budget_usd;
+    agent_row(kBudget)[a] = intents_[a].budget_usd - intents_[a].carried_usd;
+    agent_row(kBacklog)[a] = intents_[a].carried_usd;
     agent_row(kCapacityWafers)[a] = month.capacity_wafers[a];
     agent_row(kInvestmentBuilt)[a] = state_.built_usd[a];
     agent_row(kSubsidiesPaid)[a] = month.subsidies_paid_usd[a];

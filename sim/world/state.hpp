@@ -24,6 +24,7 @@ struct LabState {
   int budget_base_step = 0;
   double compute_stock_h100e = 0;
   double effective_compute_h100e_months = 0;  ///< sum of stock x efficiency, for capability
+  double backlog_usd = 0;  ///< unfilled orders carried into next month (model.order_backlog_retention)
 };
 
 struct ChipmakerState {
@@ -57,6 +58,7 @@ struct MonthTotals {
   std::vector<double> units_bought;           ///< per agent
   std::vector<double> h100e_bought;           ///< per agent (labs): compute received
   std::vector<double> spend_usd;              ///< per agent (labs)
+  std::vector<double> ordered_usd;            ///< per agent (labs): notional demand, in USD
   std::vector<double> fees_paid_usd;          ///< per agent
   std::vector<double> fees_collected_usd;     ///< per agent (governments)
   std::vector<double> tariffs_paid_usd;       ///< per agent

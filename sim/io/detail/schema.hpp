@@ -76,7 +76,8 @@ inline constexpr KeyRule kScenarioKeys[] = {
     {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}, {"choices", kAnyKind}};
 inline constexpr KeyRule kModelKeys[] = {{"diversion_risk_premium", kAnyKind},
                                          {"diversion_capacity_h100e_per_month", kAnyKind},
-                                         {"choice_sensitivity", kAnyKind}};
+                                         {"choice_sensitivity", kAnyKind},
+                                         {"order_backlog_retention", kAnyKind}};
 inline constexpr KeyRule kWeightKeys[] = {
     {"security", kAnyKind}, {"economy", kAnyKind}, {"revenue", kAnyKind}};
 inline constexpr EnumName<bool> kBooleans[] = {{"true", true}, {"false", false}};
