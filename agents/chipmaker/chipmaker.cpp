@@ -143,6 +143,13 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
   out.prices_usd = me.price_usd;
   out.launches = variants_to_launch(view, self);
   out.deal_offers = deals_to_offer(view, self);
+  // what each product needs: wafers to reach its order-up-to level, and its monthly run rate
+  struct Need {
+    std::size_t product;
+    std::vector<std::pair<std::size_t, double>> capacity;  // (foundry, wafers it can start)
+    double total_capacity, wanted, run_rate;
+  };
+  std::vector<Need> needs;
   for (std::size_t product : world.products_of(self)) {
     if (state.release_step[product] <= t) out.prices_usd[product] = next_price(view, self, product);
     const ProductSpec& spec = world.product(product);
@@ -167,10 +174,56 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
     const double target = me.forecast_units[product] * (lead + params.target_inventory_months);
     const double wafers = std::max(0.0, target - position) / spec.chips_per_wafer;
     if (wafers <= 0) continue;
-    for (const auto& [foundry, wafers_available] : capacity)
-      out.orders.push_back(
-          WaferOrder{foundry, product, wafers * wafers_available / total_capacity});
+    needs.push_back(Need{product, std::move(capacity), total_capacity, wafers,
+                         me.forecast_units[product] / spec.chips_per_wafer});
   }
+
+  // products on one node share its wafers: when they want more than there is, each gets a share
+  // in proportion to its monthly run rate (water-filling), so that a new product filling its
+  // pipeline does not starve the others
+  std::vector<double> grant(needs.size(), 0.0);
+  std::vector<bool> done(needs.size(), false);
+  for (std::size_t i = 0; i < needs.size(); ++i) {
+    if (done[i]) continue;
+    const std::string& node = world.product(needs[i].product).node;
+    std::vector<std::size_t> same;
+    for (std::size_t j = i; j < needs.size(); ++j)
+      if (world.product(needs[j].product).node == node) {
+        same.push_back(j);
+        done[j] = true;
+      }
+    double room = 0, wanted = 0;
+    for (std::size_t j : same) {
+      room = std::max(room, needs[j].total_capacity);
+      wanted += needs[j].wanted;
+    }
+    if (wanted <= room) {
+      for (std::size_t j : same) grant[j] = needs[j].wanted;
+      continue;
+    }
+    std::vector<std::size_t> open = same;
+    while (!open.empty() && room > 1e-9) {
+      double weight = 0;
+      for (std::size_t j : open) weight += needs[j].run_rate > 0 ? needs[j].run_rate : 0.0;
+      std::vector<std::size_t> still;
+      double used = 0;
+      for (std::size_t j : open) {
+        const double share = weight > 0 ? room * needs[j].run_rate / weight
+                                        : room / static_cast<double>(open.size());
+        const double add = std::min(share, needs[j].wanted - grant[j]);
+        grant[j] += add;
+        used += add;
+        if (needs[j].wanted - grant[j] > 1e-9) still.push_back(j);
+      }
+      room -= used;
+      if (still.size() == open.size()) break;  // no product was satisfied: the node is full
+      open = std::move(still);
+    }
+  }
+  for (std::size_t i = 0; i < needs.size(); ++i)
+    for (const auto& [foundry, wafers_available] : needs[i].capacity)
+      out.orders.push_back(WaferOrder{foundry, needs[i].product,
+                                      grant[i] * wafers_available / needs[i].total_capacity});
 }
 
 }  // namespace agents

@@ -850,7 +850,11 @@ void Simulation::clear_market(const engine::Step& step) {
             for (std::size_t policy : t.quotas)
               cap = std::min(cap, quota_room(policy, d)->second / prod.tpp * prod.h100e);
             if (t.demand_factor < 1) cap = std::min(cap, t.demand_factor * demand[d]);
-            if (pass == 0) cap = std::min(cap, supply * demand[d] / share_base);
+            // first pass: the market's share of the stock, and no more than its labs asked
+            // for this product in the notional demand (their logit split between products)
+            if (pass == 0)
+              cap = std::min({cap, supply * demand[d] / share_base,
+                              state_.month.notional_h100e[product * n_countries + d]});
             net.add_edge(alloc, market[d], to_flow(cap), 0);
           }
           const Channel ch = t.licences_needed.empty() ? Channel::legal : Channel::licensed;
