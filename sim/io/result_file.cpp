@@ -297,6 +297,7 @@ class Writer {
     string_attribute(ds.get(), path, "dims", concat("replicate,month,", world::axis_name(m.axis)));
     string_attribute(ds.get(), path, "units", m.units);
     string_attribute(ds.get(), path, "description", m.description);
+    string_attribute(ds.get(), path, "aggregation", m.level ? "level" : "flow");
   }
 
   void flows(const std::vector<world::FlowRecord>& flows) {
@@ -621,6 +622,7 @@ class Reader {
     m.name = name;
     m.units = optional_string_attribute(ds, path, "units");
     m.description = optional_string_attribute(ds, path, "description");
+    m.level = optional_string_attribute(ds, path, "aggregation") == "level";
     const hsize_t block = dims[1] * dims[2];
     m.values.assign(static_cast<std::size_t>(dims[0]),
                     std::vector<double>(static_cast<std::size_t>(block)));

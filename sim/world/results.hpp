@@ -21,6 +21,9 @@ struct Metric {
   /// One block per replicate, each T * width values, month-major: value(r, t, i) =
   /// values[r][t * width + i].
   std::vector<std::vector<double>> values;
+  /// A level (a stock, a cumulative total, a price) is read at a month; a flow (a quantity
+  /// "that month") is summed over months. Stored as the attribute `aggregation`.
+  bool level = false;
 };
 
 enum class Channel : std::uint8_t { legal, licensed, diverted };

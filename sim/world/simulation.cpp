@@ -148,6 +148,16 @@ std::vector<Metric> metric_catalogue() {
       {A::policy, "in_force", "1 = in force", "whether the policy is in force at month end", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
+  const std::pair<MetricAxis, const char*> levels[] = {
+      {A::country, "compute_stock_h100e"},   {A::agent, "compute_stock_h100e"},
+      {A::agent, "investment_pledged_usd"},  {A::agent, "investment_built_usd"},
+      {A::agent, "capability_index"},        {A::agent, "backlog_usd"},
+      {A::agent, "inventory_units"},         {A::agent, "commitments_units"},
+      {A::agent, "price_usd"},               {A::product, "price_usd"},
+      {A::product, "inventory_units"},       {A::policy, "in_force"}};
+  for (Metric& metric : m)
+    for (const auto& [axis, name] : levels)
+      if (metric.axis == axis && metric.name == name) metric.level = true;
   return m;
 }
 
