@@ -797,7 +797,6 @@ class Reader {
 void write_results(const std::string& path, const world::RunResults& results) {
   if (path.empty()) throw IoError("cannot write results: empty file name");
   validate(path, results);
-  const detail::SilenceErrorPrinting silence;
 
   const fs::path target(path);
   const std::string directory =
@@ -812,7 +811,11 @@ void write_results(const std::string& path, const world::RunResults& results) {
   // same folder, so the rename is atomic; the project .gitignore ignores *.h5.tmp*
   const std::string temp_path = concat(path, ".tmp.", ::getpid());
   try {
-    write_file(path, temp_path, results);
+    {
+      const std::lock_guard lock(detail::library_mutex());
+      const detail::SilenceErrorPrinting silence;
+      write_file(path, temp_path, results);
+    }
     sync_path(path, temp_path, /*directory=*/false);
     if (std::rename(temp_path.c_str(), path.c_str()) != 0)
       throw IoError(concat(path, ": cannot rename temporary file '", temp_path,
@@ -826,6 +829,7 @@ void write_results(const std::string& path, const world::RunResults& results) {
 }
 
 world::RunResults read_results(const std::string& path) {
+  const std::lock_guard lock(detail::library_mutex());
   const detail::SilenceErrorPrinting silence;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw IoError(concat(path, ": cannot read results: no such file"));

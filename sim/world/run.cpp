@@ -36,18 +36,18 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
 
 RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
                      const RunOptions& options) {
-  const std::uint64_t seed = options.seed.value_or(world.seed());
   const std::uint64_t replicates = options.replicates.value_or(world.spec().scenario.replicates);
-  const engine::Runner runner(world.calendar(), seed);
+  const engine::Runner runner(world.calendar(), world.seed());
 
   std::vector<ReplicateOutput> outputs(replicates);
-  engine::run_replicates(replicates, [&](std::uint64_t r) {
+  engine::run_replicates(replicates, [&](std::uint64_t k) {
+    const std::uint64_t r = options.first_replicate + k;
     Simulation sim(world, behaviours, r);
     runner.run(sim, r, 0, options.progress);
-    outputs[r] = sim.take_output();
+    outputs[k] = sim.take_output();
   });
 
-  RunResults results = describe_world(world, seed, replicates);
+  RunResults results = describe_world(world, world.seed(), replicates);
   for (std::size_t m = 0; m < results.metrics.size(); ++m)
     for (ReplicateOutput& out : outputs)
       results.metrics[m].values.push_back(std::move(out.metric_values[m]));

@@ -11,14 +11,17 @@
 
 namespace sim::world {
 
+/// Which replicates to run. The seed is the scenario's (`scenario.seed`): override it in the
+/// scenario (`--set scenario.seed=N`) so that the stored scenario text reproduces the run.
 struct RunOptions {
-  std::optional<std::uint64_t> seed;        ///< overrides the scenario's seed
-  std::optional<std::uint64_t> replicates;  ///< overrides the scenario's replicates
+  std::uint64_t first_replicate = 0;        ///< run replicates first, first + 1, ...
+  std::optional<std::uint64_t> replicates;  ///< how many; default: the scenario's
   engine::ProgressFn progress;              ///< called after each simulated month
 };
 
-/// Runs every replicate of `world` (in parallel when the TBB arena allows) and gathers the
-/// results in replicate order. The same seed gives bit-identical results at any thread count.
+/// Runs replicates `first_replicate ..` of `world` (in parallel when the TBB arena allows) and
+/// gathers the results in replicate order. Replicate r draws the same random numbers whichever
+/// replicates run beside it. The same seed gives bit-identical results at any thread count.
 RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
                      const RunOptions& options = {});
 

@@ -69,6 +69,10 @@ sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
 int run_command(const RunArgs& args, bool quiet, int threads) {
   sim::io::LoadOptions options;
   for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
+  // as overrides, so that the stored scenario text reproduces the run
+  if (args.seed) options.overrides.push_back({"scenario.seed", std::to_string(*args.seed)});
+  if (args.replicates)
+    options.overrides.push_back({"scenario.replicates", std::to_string(*args.replicates)});
   const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
   sim::world::ScenarioSpec spec = sim::io::load_scenario(path, file_source(), options);
   const std::string output = args.output.empty() ? spec.scenario.name + ".h5" : args.output;
@@ -83,9 +87,7 @@ int run_command(const RunArgs& args, bool quiet, int threads) {
   agents::register_builtin(behaviours);
 
   sim::world::RunOptions run_options;
-  run_options.seed = args.seed;
-  run_options.replicates = args.replicates;
-  const std::uint64_t replicates = args.replicates.value_or(world.spec().scenario.replicates);
+  const std::uint64_t replicates = world.spec().scenario.replicates;
   cli::ProgressBar bar("running", replicates * static_cast<std::uint64_t>(world.calendar().size()),
                        !quiet);
   run_options.progress = [&bar] { bar.tick(); };

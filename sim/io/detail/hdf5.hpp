@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -15,6 +16,13 @@
 #include "sim/engine/errors.hpp"
 
 namespace sim::io::detail {
+
+/// Debian's libhdf5 is built without its thread-safety option, so every use of the library in
+/// the process (sweeps write results from several threads) holds this lock.
+inline std::mutex& library_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
 
 /// Closes one kind of HDF5 identifier (H5Fclose, H5Dclose, ...).
 using Closer = herr_t (*)(hid_t);
