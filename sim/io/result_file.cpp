@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -56,6 +59,7 @@ Handle vlen_string_type(const std::string& file, const std::string& object) {
 
 // table rows as they sit in memory; the file types are packed, little-endian
 struct FlowRow {
+  std::int32_t point;  ///< sweep files only
   std::int32_t replicate;
   std::int32_t month;
   std::int32_t product;
@@ -69,6 +73,7 @@ struct FlowRow {
 };
 
 struct EventRow {
+  std::int32_t point;  ///< sweep files only
   std::int32_t replicate;
   std::int32_t month;
   std::int32_t actor;
@@ -84,6 +89,12 @@ struct Column {
   hid_t mem_type;
   hid_t file_type;
 };
+
+/// A sweep file's tables lead with the point.
+std::vector<Column> with_point(std::vector<Column> columns, std::size_t offset) {
+  columns.insert(columns.begin(), Column{"point", offset, H5T_NATIVE_INT32, H5T_STD_I32LE});
+  return columns;
+}
 
 std::vector<Column> flow_columns(hid_t string_type) {
   return {{"replicate", offsetof(FlowRow, replicate), H5T_NATIVE_INT32, H5T_STD_I32LE},
@@ -225,7 +236,6 @@ class Writer {
     number_attribute(g, "/", "replicates", H5T_STD_I64LE, H5T_NATIVE_INT64,
                      static_cast<std::int64_t>(r.replicates));
     string_attribute(g, "/", "created_utc", r.created_utc);
-    number_attribute(g, "/", "threads", H5T_STD_I64LE, H5T_NATIVE_INT64, r.threads);
   }
 
   /// A scalar variable-length UTF-8 string dataset.
@@ -305,8 +315,8 @@ class Writer {
     std::vector<FlowRow> rows;
     rows.reserve(flows.size());
     for (const world::FlowRecord& f : flows)
-      rows.push_back({f.replicate, f.month, f.product, f.seller, f.buyer, f.origin, f.destination,
-                      f.units, f.value_usd, world::channel_name(f.channel)});
+      rows.push_back({0, f.replicate, f.month, f.product, f.seller, f.buyer, f.origin,
+                      f.destination, f.units, f.value_usd, world::channel_name(f.channel)});
     Handle ds =
         table(path, flow_columns(string_type_.get()), rows.data(), sizeof(FlowRow), rows.size());
     string_attribute(ds.get(), path, "dims", "flow");
@@ -323,7 +333,7 @@ class Writer {
     std::vector<EventRow> rows;
     rows.reserve(events.size());
     for (const world::EventRecord& e : events)
-      rows.push_back({e.replicate, e.month, e.actor, e.kind.c_str(), e.text.c_str()});
+      rows.push_back({0, e.replicate, e.month, e.actor, e.kind.c_str(), e.text.c_str()});
     Handle ds =
         table(path, event_columns(string_type_.get()), rows.data(), sizeof(EventRow), rows.size());
     string_attribute(ds.get(), path, "dims", "event");
@@ -331,6 +341,126 @@ class Writer {
                      "policies enacted or repealed, deals, licence decisions, design-arounds "
                      "and write-downs; month indexes /calendar/month, actor /agents/id (-1: "
                      "none)");
+  }
+
+  // ----- sweep files: written point by point
+
+  /// `/metrics/<axis>/<name>` of a sweep: float64 [P, R, T, W], one chunk row per point and
+  /// replicate, no values yet.
+  void sweep_metric(const world::Metric& m, hsize_t points, hsize_t replicates, hsize_t months,
+                    hsize_t width) {
+    const std::string path = metric_path(m.axis, m.name);
+    const hsize_t dims[4] = {points, replicates, months, width};
+    const hsize_t max_dims[4] = {H5S_UNLIMITED, H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
+                                 width > 0 ? width : H5S_UNLIMITED};
+    const hsize_t chunk_width = std::clamp<hsize_t>(kMaxChunkValues / std::max<hsize_t>(months, 1),
+                                                    1, std::max<hsize_t>(width, 1));
+    const hsize_t chunk_months =
+        std::clamp<hsize_t>(kMaxChunkValues / chunk_width, 1, std::max<hsize_t>(months, 1));
+    Handle space = make_handle(H5Screate_simple(4, dims, max_dims), H5Sclose, label_, path,
+                               "create dataspace");
+    Handle ds =
+        create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, 1, chunk_months, chunk_width});
+    string_attribute(ds.get(), path, "dims",
+                     concat("point,replicate,month,", world::axis_name(m.axis)));
+    string_attribute(ds.get(), path, "units", m.units);
+    string_attribute(ds.get(), path, "description", m.description);
+    string_attribute(ds.get(), path, "aggregation", m.level ? "level" : "flow");
+  }
+
+  /// Writes every replicate of point `p` into a sweep metric.
+  void sweep_metric_point(const world::Metric& m, hsize_t p) {
+    const std::string path = metric_path(m.axis, m.name);
+    Handle ds = make_handle(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, label_, path,
+                            "open dataset");
+    Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
+    hsize_t dims[4];
+    check_status(H5Sget_simple_extent_dims(space.get(), dims, nullptr), label_, path,
+                 "get dimensions");
+    const hsize_t block = dims[2] * dims[3];
+    if (block == 0) return;
+    Handle mem = make_handle(H5Screate_simple(1, &block, nullptr), H5Sclose, label_, path,
+                             "create memory dataspace");
+    for (hsize_t rep = 0; rep < dims[1]; ++rep) {
+      const hsize_t start[4] = {p, rep, 0, 0};
+      const hsize_t count[4] = {1, 1, dims[2], dims[3]};
+      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+                   label_, path, "select point and replicate");
+      check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
+                            m.values[static_cast<std::size_t>(rep)].data()),
+                   label_, path, concat("write point ", p, " replicate ", rep));
+    }
+  }
+
+  /// An empty, extendible compound table.
+  void empty_table(const std::string& path, const std::vector<Column>& columns,
+                   std::size_t row_size, const char* dims, const char* description) {
+    Handle ds = table(path, columns, nullptr, row_size, 0);
+    string_attribute(ds.get(), path, "dims", dims);
+    string_attribute(ds.get(), path, "description", description);
+  }
+
+  /// Appends `n` rows to the table at `path`, which holds `offset` rows so far.
+  void append_rows(const std::string& path, const std::vector<Column>& columns, const void* rows,
+                   std::size_t row_size, std::size_t n, hsize_t offset) {
+    if (n == 0) return;
+    Handle ds = make_handle(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, label_, path,
+                            "open dataset");
+    const hsize_t total = offset + to_hsize(n);
+    check_status(H5Dset_extent(ds.get(), &total), label_, path, "extend table");
+    Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
+    const hsize_t count = to_hsize(n);
+    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr),
+                 label_, path, "select new rows");
+    Handle mem = make_handle(H5Screate_simple(1, &count, nullptr), H5Sclose, label_, path,
+                             "create memory dataspace");
+    Handle mem_type = memory_row_type(label_, path, columns, row_size);
+    check_status(H5Dwrite(ds.get(), mem_type.get(), mem.get(), space.get(), H5P_DEFAULT, rows),
+                 label_, path, "append rows");
+  }
+
+  /// A compound table of float64 columns named `names`, one row of `rows` each.
+  void number_table(const std::string& path, const std::vector<std::string>& names,
+                    const std::vector<std::vector<double>>& rows, const char* dims,
+                    const char* description) {
+    std::vector<Column> columns;
+    for (std::size_t k = 0; k < names.size(); ++k)
+      columns.push_back(
+          Column{names[k].c_str(), k * sizeof(double), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE});
+    std::vector<double> flat;
+    for (const std::vector<double>& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+    Handle ds = table(path, columns, flat.data(), std::max<std::size_t>(1, names.size()) *
+                                                      sizeof(double),
+                      rows.size());
+    string_attribute(ds.get(), path, "dims", dims);
+    string_attribute(ds.get(), path, "description", description);
+  }
+
+  /// A float64 dataset of any shape, written whole, with `dims` and `units`.
+  void array(const std::string& path, const std::vector<hsize_t>& shape,
+             const std::vector<double>& values, const char* dims, const char* units) {
+    Handle space = make_handle(H5Screate_simple(static_cast<int>(shape.size()), shape.data(),
+                                                nullptr),
+                               H5Sclose, label_, path, "create dataspace");
+    Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {});
+    if (!values.empty())
+      check_status(
+          H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          label_, path, "write dataset");
+    string_attribute(ds.get(), path, "dims", dims);
+    string_attribute(ds.get(), path, "units", units);
+  }
+
+  void root_string(const char* name, const std::string& value) {
+    Handle root =
+        make_handle(H5Gopen2(file_, "/", H5P_DEFAULT), H5Gclose, label_, "/", "open root group");
+    string_attribute(root.get(), "/", name, value);
+  }
+
+  void root_integer(const char* name, std::int64_t value) {
+    Handle root =
+        make_handle(H5Gopen2(file_, "/", H5P_DEFAULT), H5Gclose, label_, "/", "open root group");
+    number_attribute(root.get(), "/", name, H5T_STD_I64LE, H5T_NATIVE_INT64, value);
   }
 
  private:
@@ -382,8 +512,8 @@ class Writer {
   Handle string_type_;
 };
 
-/// Writes the whole file at `temp_path`, flushed and closed. Errors name `path`.
-void write_file(const std::string& path, const std::string& temp_path, const world::RunResults& r) {
+/// Creates (truncates) `temp_path` for writing a result file; errors name `path`.
+Handle create_file(const std::string& path, const std::string& temp_path) {
   Handle fcpl =
       make_handle(H5Pcreate(H5P_FILE_CREATE), H5Pclose, path, "/", "create file property list");
   check_status(H5Pset_obj_track_times(fcpl.get(), false), path, "/", "disable times");
@@ -395,26 +525,35 @@ void write_file(const std::string& path, const std::string& temp_path, const wor
   const hid_t file_id = H5Fcreate(temp_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
   if (file_id < 0)
     detail::throw_hdf5_error(path, "/", concat("create temporary file '", temp_path, "'"));
-  Handle file(file_id, H5Fclose);
+  return Handle(file_id, H5Fclose);
+}
 
+/// The identity and dimension datasets every result file has (no series, no tables).
+void write_frame(Writer& out, const world::RunResults& r) {
+  out.root_attributes(r);
+  for (const char* g : {"/scenario", "/calendar", "/countries", "/agents", "/products",
+                        "/metrics", "/metrics/country", "/metrics/agent", "/metrics/product",
+                        "/metrics/policy", "/policies", "/trade"})
+    out.group(g);
+  out.string_scalar("/scenario/resolved_yaml", r.resolved_yaml);
+  out.strings("/calendar/month", r.months, "month");
+  out.strings("/countries/id", r.country_ids, "country");
+  out.strings("/countries/bloc", r.country_blocs, "country");
+  out.strings("/agents/id", r.agent_ids, "agent");
+  out.strings("/agents/kind", r.agent_kinds, "agent");
+  out.strings("/agents/country", r.agent_countries, "agent");
+  out.strings("/products/id", r.product_ids, "product");
+  out.doubles("/products/tpp", r.product_tpp, "product", "TPP");
+  out.doubles("/products/h100e", r.product_h100e, "product", "H100-equivalents per chip");
+  out.strings("/policies/id", r.policy_ids, "policy");
+}
+
+/// Writes the whole file at `temp_path`, flushed and closed. Errors name `path`.
+void write_file(const std::string& path, const std::string& temp_path, const world::RunResults& r) {
+  Handle file = create_file(path, temp_path);
   {
     Writer out(path, file.get());
-    out.root_attributes(r);
-    for (const char* g : {"/scenario", "/calendar", "/countries", "/agents", "/products",
-                          "/metrics", "/metrics/country", "/metrics/agent", "/metrics/product",
-                          "/metrics/policy", "/policies", "/trade"})
-      out.group(g);
-    out.string_scalar("/scenario/resolved_yaml", r.resolved_yaml);
-    out.strings("/calendar/month", r.months, "month");
-    out.strings("/countries/id", r.country_ids, "country");
-    out.strings("/countries/bloc", r.country_blocs, "country");
-    out.strings("/agents/id", r.agent_ids, "agent");
-    out.strings("/agents/kind", r.agent_kinds, "agent");
-    out.strings("/agents/country", r.agent_countries, "agent");
-    out.strings("/products/id", r.product_ids, "product");
-    out.doubles("/products/tpp", r.product_tpp, "product", "TPP");
-    out.doubles("/products/h100e", r.product_h100e, "product", "H100-equivalents per chip");
-    out.strings("/policies/id", r.policy_ids, "policy");
+    write_frame(out, r);
     for (const world::Metric& m : r.metrics)
       out.metric(m, to_hsize(r.replicates), to_hsize(r.months.size()), to_hsize(r.width(m.axis)));
     out.flows(r.flows);
@@ -794,10 +933,12 @@ class Reader {
 
 }  // namespace
 
-void write_results(const std::string& path, const world::RunResults& results) {
-  if (path.empty()) throw IoError("cannot write results: empty file name");
-  validate(path, results);
+namespace {
 
+/// The folder of `path`, after checking that a result file can be written there.
+/// @throws IoError when the folder is missing or `path` is a directory.
+std::string target_directory(const std::string& path) {
+  if (path.empty()) throw IoError("cannot write results: empty file name");
   const fs::path target(path);
   const std::string directory =
       target.has_parent_path() ? target.parent_path().string() : std::string(".");
@@ -807,25 +948,252 @@ void write_results(const std::string& path, const world::RunResults& results) {
         concat(path, ": cannot write results: directory '", directory, "' does not exist"));
   if (fs::is_directory(target, ec))
     throw IoError(concat(path, ": cannot write results: a directory of that name exists"));
+  return directory;
+}
 
-  // same folder, so the rename is atomic; the project .gitignore ignores *.h5.tmp*
-  const std::string temp_path = concat(path, ".tmp.", ::getpid());
+/// The temporary name a result file is written under: same folder, so the rename is atomic,
+/// and unique per process and writer; the project .gitignore ignores *.h5.tmp*.
+std::string temporary_name(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  return concat(path, ".tmp.", ::getpid(), '.', counter.fetch_add(1));
+}
+
+/// Syncs the finished temporary file, renames it to `path` and makes the rename durable.
+void publish(const std::string& path, const std::string& temp_path, const std::string& directory) {
+  sync_path(path, temp_path, /*directory=*/false);
+  if (std::rename(temp_path.c_str(), path.c_str()) != 0)
+    throw IoError(concat(path, ": cannot rename temporary file '", temp_path,
+                         "' into place: ", errno_text(errno)));
+  sync_path(path, directory, /*directory=*/true);
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const world::RunResults& results) {
+  const std::string directory = target_directory(path);
+  validate(path, results);
+  const std::string temp_path = temporary_name(path);
+  std::error_code ec;
   try {
     {
       const std::lock_guard lock(detail::library_mutex());
       const detail::SilenceErrorPrinting silence;
       write_file(path, temp_path, results);
     }
-    sync_path(path, temp_path, /*directory=*/false);
-    if (std::rename(temp_path.c_str(), path.c_str()) != 0)
-      throw IoError(concat(path, ": cannot rename temporary file '", temp_path,
-                           "' into place: ", errno_text(errno)));
+    publish(path, temp_path, directory);
   } catch (...) {
     fs::remove(temp_path, ec);  // best effort; the original error is what matters
     throw;
   }
-  // make the rename itself durable
-  sync_path(path, directory, /*directory=*/true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// sweep files
+
+struct SweepWriter::Impl {
+  std::string path;
+  std::string directory;
+  std::string temp_path;
+  Handle file;
+  std::unique_ptr<Writer> out;
+  world::RunResults layout;  // dimensions and metric names only
+  SweepLayout sweep;
+  std::vector<bool> written;
+  hsize_t flow_rows = 0;
+  hsize_t event_rows = 0;
+  bool committed = false;
+};
+
+SweepWriter::SweepWriter(const std::string& path, const world::RunResults& layout,
+                         SweepLayout sweep)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.path = path;
+  s.directory = target_directory(path);
+  s.temp_path = temporary_name(path);
+  s.layout = layout;
+  for (world::Metric& m : s.layout.metrics) m.values.clear();
+  s.layout.flows.clear();
+  s.layout.events.clear();
+  s.sweep = std::move(sweep);
+  s.written.assign(s.sweep.points.size(), false);
+  for (const std::vector<double>& point : s.sweep.points)
+    if (point.size() != s.sweep.parameters.size())
+      throw IoError(concat(path, ": cannot write a sweep: a point has ", point.size(),
+                           " values for ", s.sweep.parameters.size(), " parameters"));
+
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  try {
+    s.file = create_file(path, s.temp_path);
+    s.out = std::make_unique<Writer>(path, s.file.get());
+    Writer& out = *s.out;
+    write_frame(out, s.layout);
+    const hsize_t points = to_hsize(s.sweep.points.size());
+    out.root_string("sweep_name", s.sweep.name);
+    out.root_string("sweep_method", s.sweep.method);
+    out.root_integer("sweep_points", static_cast<std::int64_t>(points));
+    for (const world::Metric& m : s.layout.metrics)
+      out.sweep_metric(m, points, to_hsize(s.layout.replicates), to_hsize(s.layout.months.size()),
+                       to_hsize(s.layout.width(m.axis)));
+    Handle string_type = vlen_string_type(path, "/trade/flows");
+    out.empty_table("/trade/flows",
+                    with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
+                    sizeof(FlowRow), "flow",
+                    "as in a run file, with the sweep point first (index into /sweep/point)");
+    out.empty_table("/events",
+                    with_point(event_columns(string_type.get()), offsetof(EventRow, point)),
+                    sizeof(EventRow), "event",
+                    "as in a run file, with the sweep point first (index into /sweep/point)");
+    out.group("/sweep");
+    out.string_scalar("/sweep/definition", s.sweep.definition);
+    out.strings("/sweep/parameter", s.sweep.parameters, "parameter");
+    out.number_table("/sweep/point", s.sweep.parameters, s.sweep.points, "point",
+                     "one row per sweep point: the value of each swept --set path");
+    out.strings("/sweep/output", s.sweep.outputs, "output");
+    out.array("/sweep/output_value",
+              {points, to_hsize(s.layout.replicates), to_hsize(s.sweep.outputs.size())},
+              std::vector<double>(s.sweep.points.size() * s.layout.replicates *
+                                  s.sweep.outputs.size()),
+              "point,replicate,output", "the output's own units (see /sweep/definition)");
+  } catch (...) {
+    s.out.reset();
+    static_cast<void>(s.file.close());
+    std::error_code ec;
+    fs::remove(s.temp_path, ec);
+    throw;
+  }
+}
+
+SweepWriter::~SweepWriter() {
+  if (!impl_ || impl_->committed) return;
+  {
+    const std::lock_guard lock(detail::library_mutex());
+    impl_->out.reset();
+    static_cast<void>(impl_->file.close());
+  }
+  std::error_code ec;
+  fs::remove(impl_->temp_path, ec);
+}
+
+void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
+                            const std::vector<std::vector<double>>& outputs) {
+  Impl& s = *impl_;
+  const std::string& path = s.path;
+  if (point >= s.written.size())
+    throw IoError(concat(path, ": sweep point ", point, " out of range (", s.written.size(),
+                         " points)"));
+  validate(path, results);
+  if (results.replicates != s.layout.replicates || results.months != s.layout.months ||
+      results.metrics.size() != s.layout.metrics.size() ||
+      results.country_ids != s.layout.country_ids || results.agent_ids != s.layout.agent_ids ||
+      results.product_ids != s.layout.product_ids || results.policy_ids != s.layout.policy_ids)
+    throw IoError(concat(path, ": sweep point ", point,
+                         ": its months, ids or replicates differ from the sweep's first point "
+                         "(a swept path may not change the scenario's shape)"));
+  if (outputs.size() != s.layout.replicates)
+    throw IoError(concat(path, ": sweep point ", point, ": outputs for ", outputs.size(),
+                         " replicates, expected ", s.layout.replicates));
+
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  Writer& out = *s.out;
+  for (std::size_t m = 0; m < results.metrics.size(); ++m) {
+    if (results.metrics[m].name != s.layout.metrics[m].name ||
+        results.metrics[m].axis != s.layout.metrics[m].axis)
+      throw IoError(concat(path, ": sweep point ", point, ": metric ", m, " is ",
+                           results.metrics[m].name, ", expected ", s.layout.metrics[m].name));
+    out.sweep_metric_point(results.metrics[m], to_hsize(point));
+  }
+
+  Handle string_type = vlen_string_type(path, "/trade/flows");
+  std::vector<FlowRow> flows;
+  flows.reserve(results.flows.size());
+  for (const world::FlowRecord& f : results.flows)
+    flows.push_back({static_cast<std::int32_t>(point), f.replicate, f.month, f.product, f.seller,
+                     f.buyer, f.origin, f.destination, f.units, f.value_usd,
+                     world::channel_name(f.channel)});
+  out.append_rows("/trade/flows", with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
+                  flows.data(), sizeof(FlowRow), flows.size(), s.flow_rows);
+  s.flow_rows += to_hsize(flows.size());
+  std::vector<EventRow> events;
+  events.reserve(results.events.size());
+  for (const world::EventRecord& e : results.events)
+    events.push_back({static_cast<std::int32_t>(point), e.replicate, e.month, e.actor,
+                      e.kind.c_str(), e.text.c_str()});
+  out.append_rows("/events", with_point(event_columns(string_type.get()), offsetof(EventRow, point)),
+                  events.data(), sizeof(EventRow), events.size(), s.event_rows);
+  s.event_rows += to_hsize(events.size());
+
+  const std::size_t n_outputs = s.sweep.outputs.size();
+  if (n_outputs > 0) {
+    const std::string where = "/sweep/output_value";
+    Handle ds = make_handle(H5Dopen2(s.file.get(), where.c_str(), H5P_DEFAULT), H5Dclose, path,
+                            where, "open dataset");
+    Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, path, where, "get dataspace");
+    std::vector<double> values;
+    for (const std::vector<double>& row : outputs) {
+      if (row.size() != n_outputs)
+        throw IoError(concat(path, ": sweep point ", point, ": ", row.size(), " outputs, expected ",
+                             n_outputs));
+      values.insert(values.end(), row.begin(), row.end());
+    }
+    const hsize_t start[3] = {to_hsize(point), 0, 0};
+    const hsize_t count[3] = {1, to_hsize(s.layout.replicates), to_hsize(n_outputs)};
+    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+                 path, where, "select point");
+    const hsize_t n = to_hsize(values.size());
+    Handle mem = make_handle(H5Screate_simple(1, &n, nullptr), H5Sclose, path, where,
+                             "create memory dataspace");
+    check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
+                          values.data()),
+                 path, where, concat("write point ", point));
+  }
+  s.written[point] = true;
+}
+
+void SweepWriter::set_morris(const std::vector<MorrisRow>& rows) {
+  struct Row {
+    const char* output;
+    const char* parameter;
+    double mu, mu_star, sigma;
+    std::int64_t n;
+  };
+  Impl& s = *impl_;
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  Handle string_type = vlen_string_type(s.path, "/sweep/morris");
+  const std::vector<Column> columns = {
+      {"output", offsetof(Row, output), string_type.get(), string_type.get()},
+      {"parameter", offsetof(Row, parameter), string_type.get(), string_type.get()},
+      {"mu", offsetof(Row, mu), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
+      {"mu_star", offsetof(Row, mu_star), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
+      {"sigma", offsetof(Row, sigma), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
+      {"n", offsetof(Row, n), H5T_NATIVE_INT64, H5T_STD_I64LE}};
+  std::vector<Row> data;
+  for (const MorrisRow& r : rows)
+    data.push_back({r.output.c_str(), r.parameter.c_str(), r.mu, r.mu_star, r.sigma, r.n});
+  s.out->empty_table("/sweep/morris", columns, sizeof(Row), "effect",
+                     "Morris elementary effects per output and parameter: mu, mu* (mean of "
+                     "absolute effects) and sigma over n trajectories, on the unit scale of each "
+                     "parameter's range (docs/sensitivity.md)");
+  s.out->append_rows("/sweep/morris", columns, data.data(), sizeof(Row), data.size(), 0);
+}
+
+void SweepWriter::commit() {
+  Impl& s = *impl_;
+  for (std::size_t p = 0; p < s.written.size(); ++p)
+    if (!s.written[p])
+      throw IoError(concat(s.path, ": cannot finish the sweep file: point ", p, " is missing"));
+  {
+    const std::lock_guard lock(detail::library_mutex());
+    const detail::SilenceErrorPrinting silence;
+    s.out.reset();
+    check_status(H5Fflush(s.file.get(), H5F_SCOPE_GLOBAL), s.path, "/", "flush file");
+    check_status(s.file.close(), s.path, "/", "close file");
+  }
+  publish(s.path, s.temp_path, s.directory);
+  s.committed = true;
 }
 
 world::RunResults read_results(const std::string& path) {
@@ -851,6 +1219,10 @@ world::RunResults read_results(const std::string& path) {
   if (version != kFormatVersion)
     throw IoError(concat(path, ": unsupported result format_version ", version,
                          " (this chipsim reads version ", kFormatVersion, ")"));
+  if (in.has_attribute(g, "/", "sweep_points"))
+    throw IoError(concat(path, ": a sweep result file (its series have a leading point "
+                               "dimension); read it with h5py (docs/output-format.md) or "
+                               "`chipsim inspect`"));
   r.chipsim_version = in.string_attribute(g, "/", "chipsim_version");
   r.scenario_name = in.string_attribute(g, "/", "scenario_name");
   r.seed = in.integer_attribute<std::uint64_t>(g, "/", "seed", H5T_NATIVE_UINT64);
@@ -860,8 +1232,6 @@ world::RunResults read_results(const std::string& path) {
     throw IoError(concat(path, ": / attribute replicates: negative value ", replicates));
   r.replicates = static_cast<std::uint64_t>(replicates);
   r.created_utc = in.string_attribute(g, "/", "created_utc");
-  if (in.has_attribute(g, "/", "threads"))
-    r.threads = in.integer_attribute<std::int64_t>(g, "/", "threads", H5T_NATIVE_INT64);
 
   r.resolved_yaml = in.strings("/scenario/resolved_yaml", 0).front();
   r.months = in.strings("/calendar/month", 1);

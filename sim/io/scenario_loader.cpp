@@ -26,6 +26,8 @@ namespace sim::io {
 
 namespace {
 
+using detail::parse_integer;
+using detail::parse_number;
 using detail::EnumName;
 using detail::kAnyKind;
 using detail::KeyRule;
@@ -67,31 +69,6 @@ std::vector<std::string> enum_names(std::span<const EnumName<E>> table) {
   std::vector<std::string> names;
   for (const auto& entry : table) names.emplace_back(entry.name);
   return names;
-}
-
-/// A YAML number as written (`1.5e9`, `-3`, `+2`), finite; nullopt for anything else.
-std::optional<double> parse_number(std::string_view text) {
-  if (!text.empty() && text.front() == '+') {
-    text.remove_prefix(1);
-    if (!text.empty() && text.front() == '-') return std::nullopt;
-  }
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  if (result.ec != std::errc() || result.ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-/// A decimal integer as written; nullopt when not one (or too large for long long).
-std::optional<long long> parse_integer(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  long long value = 0;
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  if (result.ec != std::errc() || result.ptr != end) return std::nullopt;
-  return value;
 }
 
 /// The `id` scalar of a list entry, or empty.

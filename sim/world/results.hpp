@@ -59,7 +59,6 @@ struct RunResults {
   std::uint64_t replicates = 1;
   std::string created_utc;
   std::string resolved_yaml;
-  std::int64_t threads = 0;  ///< informational only; results never depend on it
 
   // dimensions
   std::vector<std::string> months;  ///< YYYY-MM

@@ -756,6 +756,9 @@ void Simulation::clear_market(const engine::Step& step) {
   };
   std::vector<Delivery> deliveries;
   std::vector<double> received(n_countries, 0.0), diverted_in(n_countries, 0.0);
+  // H100e each (seller, product) delivered directly to each market in earlier passes, so that
+  // an import restriction caps both passes together
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> group_received;
   std::vector<double> hub_left(n_countries, 0.0);
   for (std::size_t x = 0; x < n_countries; ++x)
     if (transit[x])
@@ -859,7 +862,11 @@ void Simulation::clear_market(const engine::Step& step) {
                 concat(world_.agent(seller).id, " ", prod.id, " for ", world_.country(d).id), d);
             for (std::size_t policy : t.quotas)
               cap = std::min(cap, quota_room(policy, d)->second / prod.tpp * prod.h100e);
-            if (t.demand_factor < 1) cap = std::min(cap, t.demand_factor * demand[d]);
+            if (t.demand_factor < 1) {
+              const auto got = group_received.find(group);
+              const double before = got == group_received.end() ? 0.0 : got->second[d];
+              cap = std::min(cap, std::max(0.0, t.demand_factor * demand[d] - before));
+            }
             // first pass: the market's share of the stock, and no more than its labs asked
             // for this product in the notional demand (their logit split between products)
             if (pass == 0)
@@ -909,6 +916,9 @@ void Simulation::clear_market(const engine::Step& step) {
         deliveries.push_back(
             Delivery{r.offer, r.destination, World::npos, r.channel, flow / kUnit / o.h100e});
         received[r.destination] += flow / kUnit;
+        auto& by_market = group_received[{o.seller, o.product}];
+        if (by_market.empty()) by_market.assign(n_countries, 0.0);
+        by_market[r.destination] += flow / kUnit;
         continue;
       }
       double total_out = 0;

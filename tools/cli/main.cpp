@@ -1,7 +1,6 @@
 // The chipsim command line: run, validate, inspect. Maps errors to exit codes:
 // 0 success, 1 runtime failure, 2 bad input or usage.
 #include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -23,8 +22,10 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/compare_command.hpp"
 #include "tools/cli/network_command.hpp"
 #include "tools/cli/progress.hpp"
+#include "tools/cli/sweep_command.hpp"
 
 namespace {
 
@@ -66,7 +67,7 @@ sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
   return choices;
 }
 
-int run_command(const RunArgs& args, bool quiet, int threads) {
+int run_command(const RunArgs& args, bool quiet) {
   sim::io::LoadOptions options;
   for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
   // as overrides, so that the stored scenario text reproduces the run
@@ -95,7 +96,6 @@ int run_command(const RunArgs& args, bool quiet, int threads) {
   bar.finish();
   results.chipsim_version = CHIPSIM_VERSION;
   results.created_utc = utc_now();
-  results.threads = threads;
 
   const std::filesystem::path parent = std::filesystem::path(output).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -195,6 +195,14 @@ int main(int argc, char** argv) {
   cli::NetworkArgs network_args;
   CLI::App* network = cli::add_network_command(app, network_args);
 
+  cli::SweepArgs sweep_args;
+  CLI::App* sweep = cli::add_sweep_command(app, sweep_args);
+  sweep->add_option("--threads", threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+
+  cli::CompareArgs compare_args;
+  CLI::App* compare = cli::add_compare_command(app, compare_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -202,17 +210,18 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kBadInput;
   }
 
+  // one cap for everything: replicates, sweep units and the agents' decide phase share it
   std::optional<tbb::global_control> limit;
   if (threads > 0)
     limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  else
-    threads = tbb::info::default_concurrency();
 
   try {
-    if (*run) return run_command(run_args, quiet, threads);
+    if (*run) return run_command(run_args, quiet);
     if (*validate) return validate_command(validate_files, validate_sets, quiet);
     if (*inspect) return inspect_command(inspect_file, inspect_history);
     if (*network) return cli::network_command(network_args, file_source());
+    if (*sweep) return cli::sweep_command(sweep_args, file_source());
+    if (*compare) return cli::compare_command(compare_args);
   } catch (const sim::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

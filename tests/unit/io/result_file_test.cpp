@@ -88,7 +88,6 @@ RunResults sample_results() {
   r.replicates = 2;
   r.created_utc = "2025-01-02T03:04:05Z";
   r.resolved_yaml = "name: tiny Zürich\nseed: 42\nmonths: 3\n# ✓ UTF-8\n";
-  r.threads = 4;
   r.months = {"2025-01", "2025-02", "2025-03"};
   r.country_ids = {"US", "CH"};
   r.country_blocs = {"us_aligned", "neutral"};
@@ -123,7 +122,6 @@ void require_equal(const RunResults& a, const RunResults& b) {
   CHECK(a.replicates == b.replicates);
   CHECK(a.created_utc == b.created_utc);
   CHECK(a.resolved_yaml == b.resolved_yaml);
-  CHECK(a.threads == b.threads);
   CHECK(a.months == b.months);
   CHECK(a.country_ids == b.country_ids);
   CHECK(a.country_blocs == b.country_blocs);

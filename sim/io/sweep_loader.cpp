@@ -1,0 +1,356 @@
+#include "sim/io/sweep_loader.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+#include "sim/engine/month.hpp"
+#include "sim/io/detail/text.hpp"
+#include "sim/io/yaml_tree.hpp"
+
+namespace sim::io {
+namespace {
+
+constexpr std::string_view kRootKeys[] = {"sweep", "parameters", "outputs"};
+constexpr std::string_view kSweepKeys[] = {"name",    "description", "base",       "method",
+                                           "samples", "levels",      "replicates", "seed",
+                                           "set",     "choose"};
+constexpr std::string_view kParameterKeys[] = {"path", "values", "range", "integer"};
+constexpr std::string_view kOutputKeys[] = {"name", "metric", "id", "month"};
+constexpr std::string_view kAxes[] = {"country", "agent", "product", "policy", "bloc"};
+constexpr std::pair<std::string_view, SweepMethod> kMethods[] = {{"grid", SweepMethod::grid},
+                                                                 {"lhs", SweepMethod::lhs},
+                                                                 {"sobol", SweepMethod::sobol},
+                                                                 {"morris", SweepMethod::morris}};
+
+template <std::size_t N>
+std::vector<std::string> names(const std::string_view (&table)[N]) {
+  return {std::begin(table), std::end(table)};
+}
+
+/// Reads one sweep document, collecting every problem before throwing.
+class SweepReader {
+ public:
+  SweepReader(const Tree& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  SweepSpec read() {
+    SweepSpec spec;
+    if (!root_.is_map()) {
+      problem(root_.loc, "", "expected a mapping with keys sweep, parameters and outputs");
+      finish();
+    }
+    check_keys(root_, "", names(kRootKeys));
+    read_header(spec);
+    read_parameters(spec);
+    read_outputs(spec);
+    finish();
+    return spec;
+  }
+
+ private:
+  void problem(const Loc& loc, std::string_view key, std::string_view message) {
+    problems_.push_back({loc, format_error(loc, key, message)});
+  }
+
+  void finish() {
+    if (problems_.empty()) return;
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [](const auto& a, const auto& b) { return loc_before(a.first, b.first); });
+    std::string text;
+    for (const auto& [loc, line] : problems_) text += (text.empty() ? "" : "\n") + line;
+    throw ConfigError(text);
+  }
+
+  static std::string child(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : concat(path, '.', key);
+  }
+
+  void check_keys(const Tree& map, const std::string& path, const std::vector<std::string>& keys) {
+    for (const MapEntry& entry : map.map)
+      if (std::find(keys.begin(), keys.end(), entry.key) == keys.end())
+        problem(entry.key_loc, child(path, entry.key),
+                concat("unknown key; ", detail::suggest(entry.key, keys)));
+  }
+
+  /// The scalar text of `key`, or nullopt (with a problem when required or not a scalar).
+  std::optional<std::string> scalar(const Tree& map, std::string_view key, const std::string& path,
+                                    bool required, std::string_view expected) {
+    const Tree* node = map.find(key);
+    if (node == nullptr || node->is_null()) {
+      if (required) problem(map.loc, child(path, key), concat("missing; expected ", expected));
+      return std::nullopt;
+    }
+    if (!node->is_scalar()) {
+      problem(node->loc, child(path, key), concat("got ", describe(*node), "; expected ", expected));
+      return std::nullopt;
+    }
+    return node->scalar;
+  }
+
+  std::optional<double> number(const Tree& node, const std::string& key) {
+    if (node.is_scalar())
+      if (const auto value = detail::parse_number(node.scalar)) return value;
+    problem(node.loc, key, concat("got ", describe(node), "; expected a number"));
+    return std::nullopt;
+  }
+
+  /// A whole number >= `min` at `key`, or nullopt.
+  std::optional<long long> integer(const Tree& map, std::string_view key, const std::string& path,
+                                   long long min) {
+    const auto text = scalar(map, key, path, false, "an integer");
+    if (!text) return std::nullopt;
+    const auto value = detail::parse_integer(*text);
+    if (!value || *value < min) {
+      problem(map.find(key)->loc, child(path, key),
+              concat("got '", *text, "'; expected an integer >= ", min));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  void read_header(SweepSpec& spec) {
+    const std::string path = "sweep";
+    const Tree* node = root_.find("sweep");
+    if (node == nullptr || !node->is_map()) {
+      problem(node != nullptr ? node->loc : root_.loc, path,
+              node != nullptr ? concat("got ", describe(*node), "; expected a mapping")
+                              : "missing; expected a mapping with name and base");
+      return;
+    }
+    check_keys(*node, path, names(kSweepKeys));
+    if (const auto name = scalar(*node, "name", path, true, "an id such as h20-share")) {
+      spec.name = *name;
+      if (!detail::is_valid_id(*name))
+        problem(node->find("name")->loc, "sweep.name",
+                concat("got '", *name, "'; expected an id of lower-case letters, digits and '-'"));
+    }
+    spec.description = scalar(*node, "description", path, false, "text").value_or("");
+    if (const auto base = scalar(*node, "base", path, true, "the base scenario's path"))
+      spec.base = FileSource::resolve(file_, *base);
+    if (const auto method = scalar(*node, "method", path, false, "grid, lhs, sobol or morris")) {
+      const auto it = std::find_if(std::begin(kMethods), std::end(kMethods),
+                                   [&](const auto& m) { return m.first == *method; });
+      if (it == std::end(kMethods)) {
+        std::vector<std::string> all;
+        for (const auto& m : kMethods) all.emplace_back(m.first);
+        problem(node->find("method")->loc, "sweep.method",
+                concat("got '", *method, "'; ", detail::suggest(*method, all)));
+      } else {
+        spec.method = it->second;
+      }
+    }
+    const auto samples = integer(*node, "samples", path, 1);
+    if (spec.method == SweepMethod::grid) {
+      if (node->find("samples") != nullptr)
+        problem(node->find("samples")->loc, "sweep.samples",
+                "a grid sweeps every combination of the parameters' values; expected no "
+                "samples (or method lhs, sobol or morris)");
+    } else if (samples) {
+      spec.samples = static_cast<std::size_t>(*samples);
+    } else if (node->find("samples") == nullptr) {
+      problem(node->loc, "sweep.samples",
+              concat("missing; expected the number of ",
+                     spec.method == SweepMethod::morris ? "trajectories" : "points",
+                     " for method ", sweep_method_name(spec.method)));
+    }
+    if (const auto levels = integer(*node, "levels", path, 2)) {
+      if (spec.method != SweepMethod::morris)
+        problem(node->find("levels")->loc, "sweep.levels", "levels is for method morris only");
+      else if (*levels % 2 != 0)
+        problem(node->find("levels")->loc, "sweep.levels",
+                concat("got ", *levels, "; expected an even number of levels (4, 6, 8...)"));
+      else
+        spec.levels = static_cast<int>(*levels);
+    }
+    if (const auto replicates = integer(*node, "replicates", path, 1))
+      spec.replicates = static_cast<std::uint64_t>(*replicates);
+    if (const auto seed = integer(*node, "seed", path, 0))
+      spec.seed = static_cast<std::uint64_t>(*seed);
+    if (const Tree* set = node->find("set"); set != nullptr && !set->is_null()) {
+      if (!set->is_map()) {
+        problem(set->loc, "sweep.set",
+                concat("got ", describe(*set), "; expected a mapping of --set paths to values"));
+      } else {
+        for (const MapEntry& entry : set->map)
+          spec.sets.push_back(Override{
+              entry.key, entry.value.is_scalar() ? entry.value.scalar : emit(entry.value)});
+      }
+    }
+    if (const Tree* choose = node->find("choose"); choose != nullptr && !choose->is_null()) {
+      if (!choose->is_map()) {
+        problem(choose->loc, "sweep.choose",
+                concat("got ", describe(*choose), "; expected a mapping of decisions to options"));
+      } else {
+        for (const MapEntry& entry : choose->map) {
+          if (!entry.value.is_scalar())
+            problem(entry.value.loc, child("sweep.choose", entry.key),
+                    concat("got ", describe(entry.value), "; expected an option id"));
+          else
+            spec.choices.push_back(concat(entry.key, '=', entry.value.scalar));
+        }
+      }
+    }
+  }
+
+  void read_parameters(SweepSpec& spec) {
+    const Tree* list = root_.find("parameters");
+    if (list == nullptr || !list->is_seq() || list->seq.empty()) {
+      problem(list != nullptr ? list->loc : root_.loc, "parameters",
+              list != nullptr ? concat("got ", describe(*list), "; expected a non-empty list")
+                              : "missing; expected a list of parameters, each with a path");
+      return;
+    }
+    const bool grid = spec.method == SweepMethod::grid;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list->seq.size(); ++i) {
+      const Tree& item = list->seq[i];
+      const std::string path = concat("parameters[", i, "]");
+      if (!item.is_map()) {
+        problem(item.loc, path, concat("got ", describe(item), "; expected a mapping with path"));
+        continue;
+      }
+      check_keys(item, path, names(kParameterKeys));
+      SweepParameterSpec p;
+      p.where = item.loc.str();
+      if (const auto text = scalar(item, "path", path, true, "a --set path")) {
+        p.path = *text;
+        if (!seen.insert(p.path).second)
+          problem(item.find("path")->loc, child(path, "path"),
+                  concat("'", p.path, "' is swept twice; expected each path once"));
+      }
+      if (const Tree* integer_node = item.find("integer")) {
+        if (integer_node->is_scalar() &&
+            (integer_node->scalar == "true" || integer_node->scalar == "false"))
+          p.integer = integer_node->scalar == "true";
+        else
+          problem(integer_node->loc, child(path, "integer"),
+                  concat("got ", describe(*integer_node), "; expected true or false"));
+      }
+      const Tree* values = item.find("values");
+      const Tree* range = item.find("range");
+      if (grid) {
+        if (range != nullptr)
+          problem(range->loc, child(path, "range"),
+                  "a grid takes values; expected values: [...] (or method lhs, sobol or morris)");
+        if (values == nullptr || !values->is_seq() || values->seq.empty()) {
+          problem(values != nullptr ? values->loc : item.loc, child(path, "values"),
+                  values != nullptr ? concat("got ", describe(*values), "; expected a list of numbers")
+                                    : "missing; expected a list of numbers");
+          continue;
+        }
+        for (std::size_t k = 0; k < values->seq.size(); ++k)
+          if (const auto v = number(values->seq[k], concat(child(path, "values"), '[', k, ']')))
+            p.values.push_back(*v);
+      } else {
+        if (values != nullptr)
+          problem(values->loc, child(path, "values"),
+                  concat("method ", sweep_method_name(spec.method),
+                         " samples a range; expected range: [low, high]"));
+        if (range == nullptr || !range->is_seq() || range->seq.size() != 2) {
+          problem(range != nullptr ? range->loc : item.loc, child(path, "range"),
+                  range != nullptr ? concat("got ", describe(*range), "; expected [low, high]")
+                                   : "missing; expected range: [low, high]");
+          continue;
+        }
+        const auto low = number(range->seq[0], child(path, "range[0]"));
+        const auto high = number(range->seq[1], child(path, "range[1]"));
+        if (low && high) {
+          if (*low >= *high)
+            problem(range->loc, child(path, "range"),
+                    concat("got [", range->seq[0].scalar, ", ", range->seq[1].scalar,
+                           "]; expected low < high"));
+          p.low = *low;
+          p.high = *high;
+        }
+      }
+      spec.parameters.push_back(std::move(p));
+    }
+  }
+
+  void read_outputs(SweepSpec& spec) {
+    const Tree* list = root_.find("outputs");
+    if (list == nullptr || list->is_null()) {
+      if (spec.method == SweepMethod::morris)
+        problem(root_.loc, "outputs",
+                "missing; expected the outputs Morris screens, e.g. [{name: china-compute, "
+                "metric: bloc/compute_stock_h100e, id: china}]");
+      return;
+    }
+    if (!list->is_seq() || list->seq.empty()) {
+      problem(list->loc, "outputs", concat("got ", describe(*list), "; expected a non-empty list"));
+      return;
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list->seq.size(); ++i) {
+      const Tree& item = list->seq[i];
+      const std::string path = concat("outputs[", i, "]");
+      if (!item.is_map()) {
+        problem(item.loc, path,
+                concat("got ", describe(item), "; expected a mapping with name, metric and id"));
+        continue;
+      }
+      check_keys(item, path, names(kOutputKeys));
+      SweepOutputSpec out;
+      out.where = item.loc.str();
+      if (const auto name = scalar(item, "name", path, true, "an id")) {
+        out.name = *name;
+        if (!detail::is_valid_id(*name))
+          problem(item.find("name")->loc, child(path, "name"),
+                  concat("got '", *name, "'; expected an id of lower-case letters, digits and '-'"));
+        else if (!seen.insert(*name).second)
+          problem(item.find("name")->loc, child(path, "name"),
+                  concat("'", *name, "' names two outputs; expected unique names"));
+      }
+      if (const auto metric = scalar(item, "metric", path, true, "AXIS/NAME")) {
+        out.metric = *metric;
+        const auto slash = metric->find('/');
+        const std::string axis = metric->substr(0, slash);
+        if (slash == std::string::npos || slash + 1 == metric->size())
+          problem(item.find("metric")->loc, child(path, "metric"),
+                  concat("got '", *metric, "'; expected AXIS/NAME, e.g. agent/revenue_usd"));
+        else if (std::find(std::begin(kAxes), std::end(kAxes), axis) == std::end(kAxes))
+          problem(item.find("metric")->loc, child(path, "metric"),
+                  concat("unknown axis '", axis, "'; ", detail::suggest(axis, names(kAxes))));
+      }
+      out.id = scalar(item, "id", path, true, "the entity's id on the metric's axis").value_or("");
+      if (const auto month = scalar(item, "month", path, false, "a month YYYY-MM")) {
+        if (!engine::Month::parse(*month))
+          problem(item.find("month")->loc, child(path, "month"),
+                  concat("got '", *month, "'; expected a month YYYY-MM"));
+        out.month = *month;
+      }
+      spec.outputs.push_back(std::move(out));
+    }
+  }
+
+  const Tree& root_;
+  std::string file_;
+  std::vector<std::pair<Loc, std::string>> problems_;
+};
+
+}  // namespace
+
+const char* sweep_method_name(SweepMethod method) {
+  for (const auto& [name, m] : kMethods)
+    if (m == method) return name.data();
+  return "?";
+}
+
+SweepSpec load_sweep_text(const std::string& text, const std::string& name) {
+  const Tree root = parse_yaml(text, name);
+  SweepSpec spec = SweepReader(root, name).read();
+  spec.file = name;
+  spec.text = text;
+  return spec;
+}
+
+SweepSpec load_sweep(const std::string& path, const FileSource& files) {
+  const std::optional<std::string> text = files.read(path);
+  if (!text) throw ConfigError(format_error(Loc{path, 0, 0, {}}, "", "cannot read file; expected a readable sweep file"));
+  return load_sweep_text(*text, path);
+}
+
+}  // namespace sim::io

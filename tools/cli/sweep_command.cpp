@@ -1,0 +1,599 @@
+#include "tools/cli/sweep_command.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "agents/register.hpp"
+#include "analysis/design.hpp"
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+#include "sim/io/result_file.hpp"
+#include "sim/io/scenario_loader.hpp"
+#include "sim/io/sweep_loader.hpp"
+#include "sim/io/yaml_tree.hpp"
+#include "sim/world/run.hpp"
+#include "sim/world/world.hpp"
+#include "tools/cli/progress.hpp"
+
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+using sim::concat;
+using sim::ConfigError;
+using sim::IoError;
+using sim::io::SweepMethod;
+using sim::world::MetricAxis;
+using sim::world::RunResults;
+using sim::world::World;
+
+// Files in OUT.parts/: the sweep as it was started, and one result file per finished unit.
+constexpr const char* kManifest = "manifest.yaml";
+constexpr const char* kSweepText = "sweep.yaml";
+constexpr const char* kBaseText = "base.yaml";
+
+std::string parts_dir(const std::string& output) { return output + ".parts"; }
+
+std::string part_path(const std::string& parts, std::size_t point, std::uint64_t replicate) {
+  char name[64];
+  std::snprintf(name, sizeof name, "p%06zu-r%04llu.h5", point,
+                static_cast<unsigned long long>(replicate));
+  return (fs::path(parts) / name).string();
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// Writes `text` to `path` through a temporary name, so the file is whole or absent.
+void write_text_file(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw IoError(concat(path, ": cannot write"));
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) throw IoError(concat(path, ": cannot write: ", ec.message()));
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(concat(path, ": cannot read"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// A number as a `--set` value: integers without a decimal point, others round-trip exact.
+std::string set_value(double v) {
+  char buf[64];
+  if (v == static_cast<double>(static_cast<long long>(v)) && std::abs(v) < 1e15)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  else
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// One output, resolved against the scenario: which series and entries it sums, at which month.
+struct ResolvedOutput {
+  std::size_t metric = 0;
+  std::vector<std::size_t> entries;
+  std::size_t month = 0;
+  bool level = false;
+};
+
+/// Everything that determines the sweep's results, rebuilt identically on resume.
+struct Plan {
+  sim::io::SweepSpec spec;
+  std::vector<analysis::SweepParameter> params;
+  analysis::Design design;
+  std::vector<sim::io::Override> base_overrides;  ///< fixed sets, seed and replicates
+  std::string base_resolved;                      ///< the base scenario with them applied
+  std::uint64_t seed = 0;
+  std::uint64_t replicates = 1;
+  sim::world::Choices choices;
+  std::vector<ResolvedOutput> outputs;
+};
+
+sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
+  sim::world::Choices choices;
+  for (const std::string& text : texts) {
+    const auto eq = text.find('=');
+    choices[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  return choices;
+}
+
+analysis::DesignMethod design_method(SweepMethod m) {
+  switch (m) {
+    case SweepMethod::grid:
+      return analysis::DesignMethod::grid;
+    case SweepMethod::lhs:
+      return analysis::DesignMethod::lhs;
+    case SweepMethod::sobol:
+      return analysis::DesignMethod::sobol;
+    case SweepMethod::morris:
+      return analysis::DesignMethod::morris;
+  }
+  return analysis::DesignMethod::grid;
+}
+
+/// Applies `--method` / `--samples` to the sweep read from its file. A grid's values become
+/// ranges (their minimum and maximum) for a sampling method.
+void apply_cli_method(sim::io::SweepSpec& spec, const std::string& method,
+                      std::optional<std::size_t> samples) {
+  if (method.empty()) {
+    if (samples) throw ConfigError("chipsim sweep: error: --samples goes with --method");
+    return;
+  }
+  const analysis::DesignMethod m = analysis::parse_design_method(method);
+  const SweepMethod target = m == analysis::DesignMethod::grid    ? SweepMethod::grid
+                             : m == analysis::DesignMethod::lhs   ? SweepMethod::lhs
+                             : m == analysis::DesignMethod::sobol ? SweepMethod::sobol
+                                                                  : SweepMethod::morris;
+  if (target == SweepMethod::grid) {
+    for (const auto& p : spec.parameters)
+      if (p.values.empty())
+        throw ConfigError(concat(p.where, ": error: parameters: ", p.path,
+                                 " has a range; --method grid needs values"));
+  } else {
+    for (auto& p : spec.parameters)
+      if (!p.values.empty()) {
+        p.low = *std::min_element(p.values.begin(), p.values.end());
+        p.high = *std::max_element(p.values.begin(), p.values.end());
+        p.values.clear();
+      }
+    if (samples)
+      spec.samples = *samples;
+    else if (spec.method == SweepMethod::grid)
+      spec.samples = target == SweepMethod::morris ? 10 : 16;
+  }
+  if (target == SweepMethod::morris && spec.outputs.empty())
+    throw ConfigError(concat(spec.file, ": error: outputs: --method morris screens the sweep's "
+                                        "outputs; expected an outputs list in the sweep file"));
+  if (target == SweepMethod::morris && spec.samples < 2)
+    throw ConfigError("chipsim sweep: error: --samples: Morris needs at least 2 trajectories");
+  spec.method = target;
+}
+
+ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const World& world,
+                              const RunResults& frame) {
+  const auto slash = out.metric.find('/');
+  const std::string axis = out.metric.substr(0, slash);
+  const std::string name = out.metric.substr(slash + 1);
+  const auto fail = [&](const std::string& what) -> ConfigError {
+    return ConfigError(concat(out.where, ": error: outputs: ", out.name, ": ", what));
+  };
+  ResolvedOutput r;
+  const MetricAxis metric_axis = axis == "bloc"      ? MetricAxis::country
+                                 : axis == "agent"   ? MetricAxis::agent
+                                 : axis == "product" ? MetricAxis::product
+                                 : axis == "policy"  ? MetricAxis::policy
+                                                     : MetricAxis::country;
+  bool found = false;
+  std::vector<std::string> available;
+  for (std::size_t m = 0; m < frame.metrics.size(); ++m) {
+    if (frame.metrics[m].axis != metric_axis) continue;
+    available.push_back(frame.metrics[m].name);
+    if (frame.metrics[m].name == name) {
+      r.metric = m;
+      r.level = frame.metrics[m].level;
+      found = true;
+    }
+  }
+  if (!found)
+    throw fail(concat("no metric '", name, "' on axis ", axis, "; expected one of: ",
+                      [&] {
+                        std::string list;
+                        for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
+                        return list;
+                      }()));
+  if (axis == "bloc") {
+    for (std::size_t c = 0; c < frame.country_blocs.size(); ++c)
+      if (frame.country_blocs[c] == out.id) r.entries.push_back(c);
+    if (r.entries.empty()) throw fail(concat("no country is in bloc '", out.id, "'"));
+  } else {
+    const std::vector<std::string>& ids = metric_axis == MetricAxis::agent     ? frame.agent_ids
+                                          : metric_axis == MetricAxis::product ? frame.product_ids
+                                          : metric_axis == MetricAxis::policy  ? frame.policy_ids
+                                                                               : frame.country_ids;
+    const auto it = std::find(ids.begin(), ids.end(), out.id);
+    if (it == ids.end()) throw fail(concat("no ", axis, " '", out.id, "' in the base scenario"));
+    r.entries.push_back(static_cast<std::size_t>(it - ids.begin()));
+  }
+  r.month = frame.months.size() - 1;
+  if (!out.month.empty()) {
+    const auto it = std::find(frame.months.begin(), frame.months.end(), out.month);
+    if (it == frame.months.end())
+      throw fail(concat("month ", out.month, " is outside the scenario (", frame.months.front(),
+                        " to ", frame.months.back(), ")"));
+    r.month = static_cast<std::size_t>(it - frame.months.begin());
+  }
+  static_cast<void>(world);
+  return r;
+}
+
+/// The output's value in replicate `rep` of `r`: a level at its month, a flow summed from the
+/// first month through it.
+double output_value(const RunResults& r, const ResolvedOutput& out, std::size_t rep) {
+  const sim::world::Metric& m = r.metrics[out.metric];
+  const std::size_t width = r.width(m.axis);
+  double sum = 0;
+  const std::size_t first = out.level ? out.month : 0;
+  for (std::size_t t = first; t <= out.month; ++t)
+    for (std::size_t i : out.entries) sum += m.values[rep][t * width + i];
+  return sum;
+}
+
+/// Reads and checks the sweep, applies the command line, builds the design and checks the
+/// outputs and the parameters' extreme values against the base scenario.
+Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
+               std::optional<std::size_t> samples, const sim::io::FileSource& files) {
+  apply_cli_method(spec, method, samples);
+  Plan plan;
+  for (const sim::io::Override& o : spec.sets) plan.base_overrides.push_back(o);
+  if (spec.seed) plan.base_overrides.push_back({"scenario.seed", std::to_string(*spec.seed)});
+  if (spec.replicates)
+    plan.base_overrides.push_back({"scenario.replicates", std::to_string(*spec.replicates)});
+  sim::io::LoadOptions options;
+  options.overrides = plan.base_overrides;
+  sim::world::ScenarioSpec base = sim::io::load_scenario(spec.base, files, options);
+  plan.base_resolved = base.resolved_yaml;
+  plan.seed = base.scenario.seed;
+  plan.replicates = base.scenario.replicates;
+  plan.choices = parse_choices(spec.choices);
+  const World world = World::build(std::move(base), plan.choices);
+  const RunResults frame = sim::world::describe_world(world, plan.seed, plan.replicates);
+  for (const sim::io::SweepOutputSpec& out : spec.outputs)
+    plan.outputs.push_back(resolve_output(out, world, frame));
+
+  for (const sim::io::SweepParameterSpec& p : spec.parameters)
+    plan.params.push_back(analysis::SweepParameter{p.path, p.values, p.low, p.high, p.integer});
+  plan.design = analysis::make_design(
+      plan.params, analysis::DesignOptions{design_method(spec.method), spec.samples, spec.levels,
+                                           plan.seed});
+
+  // each parameter's smallest and largest value must be valid in the base scenario
+  for (std::size_t k = 0; k < plan.params.size(); ++k) {
+    std::set<double> extremes;
+    double lo = plan.design.points.front()[k], hi = lo;
+    for (const auto& point : plan.design.points) {
+      lo = std::min(lo, point[k]);
+      hi = std::max(hi, point[k]);
+    }
+    extremes = {lo, hi};
+    for (double v : extremes) {
+      sim::io::LoadOptions check;
+      check.overrides = plan.base_overrides;
+      check.overrides.push_back({plan.params[k].path, set_value(v)});
+      try {
+        const World w = World::build(sim::io::load_scenario(spec.base, files, check), plan.choices);
+        if (w.calendar().size() != world.calendar().size() ||
+            w.agent_count() != world.agent_count() || w.country_count() != world.country_count() ||
+            w.product_count() != world.product_count())
+          throw ConfigError(
+              "it changes the scenario's months or entities; expected a path to a value");
+      } catch (const ConfigError& e) {
+        throw ConfigError(concat(spec.parameters[k].where, ": error: parameters: ",
+                                 plan.params[k].path, " = ", set_value(v),
+                                 " is not valid in the base scenario:\n", e.what()));
+      }
+    }
+  }
+  plan.spec = std::move(spec);
+  return plan;
+}
+
+/// Builds the world of each point once, shared by its replicates while any is running.
+class WorldCache {
+ public:
+  WorldCache(const Plan& plan, const sim::io::FileSource& files) : plan_(plan), files_(files) {}
+
+  std::shared_ptr<const World> get(std::size_t point) {
+    std::shared_future<std::shared_ptr<const World>> future;
+    std::promise<std::shared_ptr<const World>> promise;
+    bool build = false;
+    {
+      const std::lock_guard lock(mutex_);
+      auto it = worlds_.find(point);
+      if (it == worlds_.end()) {
+        future = promise.get_future().share();
+        worlds_.emplace(point, future);
+        build = true;
+      } else {
+        future = it->second;
+      }
+    }
+    if (build) {
+      try {
+        sim::io::LoadOptions options;
+        options.overrides = plan_.base_overrides;
+        for (std::size_t k = 0; k < plan_.params.size(); ++k)
+          options.overrides.push_back(
+              {plan_.params[k].path, set_value(plan_.design.points[point][k])});
+        promise.set_value(std::make_shared<const World>(World::build(
+            sim::io::load_scenario(plan_.spec.base, files_, options), plan_.choices)));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+      }
+    }
+    return future.get();
+  }
+
+  /// Drops the world of a point whose replicates have all finished.
+  void release(std::size_t point) {
+    const std::lock_guard lock(mutex_);
+    worlds_.erase(point);
+  }
+
+ private:
+  const Plan& plan_;
+  const sim::io::FileSource& files_;
+  std::mutex mutex_;
+  std::map<std::size_t, std::shared_future<std::shared_ptr<const World>>> worlds_;
+};
+
+/// The manifest of an interrupted sweep: where the sweep came from and the command line.
+std::string manifest_text(const std::string& sweep_file, const SweepArgs& args) {
+  std::string text = concat("# chipsim sweep in progress; continue with chipsim sweep --resume\n",
+                            "sweep_file: '", sweep_file, "'\n");
+  if (!args.method.empty()) text += concat("method: ", args.method, "\n");
+  if (args.samples) text += concat("samples: ", *args.samples, "\n");
+  return text;
+}
+
+void print_summary(const Plan& plan, const std::vector<std::vector<double>>& output_means,
+                   const std::vector<sim::io::MorrisRow>& morris) {
+  const auto& outs = plan.spec.outputs;
+  if (!outs.empty() && plan.spec.method != SweepMethod::morris) {
+    std::cout << "outputs, mean over replicates:\n  point";
+    for (const auto& p : plan.params) std::cout << "  " << p.path;
+    for (const auto& o : outs) std::cout << "  " << o.name;
+    std::cout << "\n";
+    const std::size_t shown = std::min<std::size_t>(plan.design.points.size(), 20);
+    for (std::size_t p = 0; p < shown; ++p) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "  %5zu", p);
+      std::cout << buf;
+      for (double v : plan.design.points[p]) {
+        std::snprintf(buf, sizeof buf, "  %.4g", v);
+        std::cout << buf;
+      }
+      for (double v : output_means[p]) {
+        std::snprintf(buf, sizeof buf, "  %.4g", v);
+        std::cout << buf;
+      }
+      std::cout << "\n";
+    }
+    if (shown < plan.design.points.size())
+      std::cout << "  ... (" << plan.design.points.size() - shown << " more points in the file)\n";
+  }
+  if (!morris.empty()) {
+    std::cout << "Morris elementary effects (unit scale of each range; docs/sensitivity.md):\n";
+    std::string last;
+    for (const sim::io::MorrisRow& row : morris) {
+      if (row.output != last) {
+        std::cout << "  " << row.output << "\n";
+        last = row.output;
+      }
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "    %-50s mu* %11.4g  mu %11.4g  sigma %11.4g\n",
+                    row.parameter.c_str(), row.mu_star, row.mu, row.sigma);
+      std::cout << buf;
+    }
+  }
+}
+
+}  // namespace
+
+CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
+  CLI::App* sub = app.add_subcommand(
+      "sweep", "Run a scenario over a grid or sample of parameter values (docs/sweep-format.md)");
+  sub->add_option("sweep", args.sweep, "Sweep file (YAML)");
+  sub->add_option("-o,--output", args.output, "Result file (default: SWEEP-NAME.h5)");
+  sub->add_option("--resume", args.resume,
+                  "Finish the interrupted sweep into FILE: run only its missing units");
+  sub->add_option("--method", args.method,
+                  "Override the file's method: grid, lhs, sobol or morris (Morris screening of "
+                  "the sweep's outputs)");
+  sub->add_option("--samples", args.samples,
+                  "With --method: points (lhs, sobol) or trajectories (morris)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-units", args.max_units,
+                  "Run at most N point-replicate units, then stop (finish with --resume)")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--force", args.force, "Overwrite an existing result file");
+  sub->add_flag("-q,--quiet", args.quiet, "No progress bar and no summary");
+  return sub;
+}
+
+int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
+  const auto started = std::chrono::steady_clock::now();
+  if (args.sweep.empty() == args.resume.empty())
+    throw ConfigError(
+        "chipsim sweep: error: expected a sweep file, or --resume FILE (not both)");
+
+  // the sweep, as started or as recorded when it was started
+  std::string output, parts, sweep_file;
+  SweepArgs recorded = args;
+  sim::io::SweepSpec spec;
+  std::error_code ec;
+  if (args.resume.empty()) {
+    spec = sim::io::load_sweep(args.sweep, files);
+    output = args.output.empty() ? spec.name + ".h5" : args.output;
+    parts = parts_dir(output);
+    if (!args.force && fs::exists(output, ec)) {
+      std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
+      return 2;
+    }
+    if (fs::exists(parts, ec))
+      throw ConfigError(concat("chipsim sweep: error: ", parts,
+                               " holds an interrupted sweep into ", output,
+                               "; continue it with `chipsim sweep --resume ", output,
+                               "` or remove that folder"));
+    sweep_file = args.sweep.rfind("builtin:", 0) == 0 ? args.sweep
+                                                      : fs::absolute(args.sweep).string();
+  } else {
+    output = args.resume;
+    parts = parts_dir(output);
+    if (!fs::is_directory(parts, ec))
+      throw ConfigError(concat("chipsim sweep: error: --resume ", output, ": no interrupted sweep (",
+                               parts, " does not exist)"));
+    if (!args.method.empty() || args.samples)
+      throw ConfigError(
+          "chipsim sweep: error: --resume continues the sweep as started; drop --method and "
+          "--samples");
+    const std::string manifest_path = (fs::path(parts) / kManifest).string();
+    const sim::io::Tree manifest = sim::io::parse_yaml(read_text_file(manifest_path), manifest_path);
+    const auto field = [&](const char* key) -> std::string {
+      const sim::io::Tree* node = manifest.find(key);
+      return node != nullptr && node->is_scalar() ? node->scalar : std::string();
+    };
+    sweep_file = field("sweep_file");
+    recorded.method = field("method");
+    if (const std::string s = field("samples"); !s.empty()) recorded.samples = std::stoull(s);
+    spec = sim::io::load_sweep_text(read_text_file((fs::path(parts) / kSweepText).string()),
+                                    sweep_file);
+  }
+
+  const Plan plan = make_plan(std::move(spec), recorded.method, recorded.samples, files);
+  const std::size_t points = plan.design.points.size();
+  const std::uint64_t replicates = plan.replicates;
+
+  if (args.resume.empty()) {
+    fs::create_directories(parts, ec);
+    if (ec) throw IoError(concat(parts, ": cannot create the sweep's folder: ", ec.message()));
+    write_text_file((fs::path(parts) / kSweepText).string(), plan.spec.text);
+    write_text_file((fs::path(parts) / kBaseText).string(), plan.base_resolved);
+    write_text_file((fs::path(parts) / kManifest).string(), manifest_text(sweep_file, recorded));
+  } else if (read_text_file((fs::path(parts) / kBaseText).string()) != plan.base_resolved) {
+    throw ConfigError(concat("chipsim sweep: error: --resume ", output,
+                             ": the base scenario has changed since the sweep started; its "
+                             "finished units would not match. Start the sweep again."));
+  }
+
+  // the units still to run, in order
+  struct Unit {
+    std::size_t point;
+    std::uint64_t replicate;
+  };
+  std::vector<Unit> todo;
+  std::vector<std::atomic<std::uint64_t>> remaining(points);
+  for (std::size_t p = 0; p < points; ++p)
+    for (std::uint64_t r = 0; r < replicates; ++r)
+      if (!fs::exists(part_path(parts, p, r), ec)) todo.push_back({p, r});
+  const std::size_t missing = todo.size();
+  if (args.max_units && todo.size() > *args.max_units) todo.resize(*args.max_units);
+  for (const Unit& u : todo) ++remaining[u.point];
+
+  sim::world::BehaviourRegistry behaviours;
+  agents::register_builtin(behaviours);
+  WorldCache worlds(plan, files);
+  const std::shared_ptr<const World> shape = worlds.get(0);  // kept for the file's layout
+  ProgressBar bar("sweeping", todo.size() * static_cast<std::uint64_t>(shape->calendar().size()),
+                  !args.quiet);
+  tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t i) {
+    const Unit& u = todo[i];
+    const std::shared_ptr<const World> world = worlds.get(u.point);
+    sim::world::RunOptions options;
+    options.first_replicate = u.replicate;
+    options.replicates = 1;
+    options.progress = [&bar] { bar.tick(); };
+    RunResults results = sim::world::run_world(*world, behaviours, options);
+    results.chipsim_version = CHIPSIM_VERSION;
+    sim::io::write_results(part_path(parts, u.point, u.replicate), results);
+    if (--remaining[u.point] == 0) worlds.release(u.point);
+  });
+  bar.finish();
+  if (todo.size() < missing) {
+    if (!args.quiet)
+      std::cout << "stopped after " << todo.size() << " of " << missing
+                << " missing units; finish with: chipsim sweep --resume " << output << "\n";
+    return 0;
+  }
+
+  // merge the parts, point by point
+  RunResults layout = sim::world::describe_world(*shape, plan.seed, replicates);
+  layout.chipsim_version = CHIPSIM_VERSION;
+  layout.created_utc = utc_now();
+  sim::io::SweepLayout sweep;
+  sweep.name = plan.spec.name;
+  sweep.method = sim::io::sweep_method_name(plan.spec.method);
+  sweep.definition = plan.spec.text;
+  for (const auto& p : plan.params) sweep.parameters.push_back(p.path);
+  sweep.points = plan.design.points;
+  for (const auto& o : plan.spec.outputs) sweep.outputs.push_back(o.name);
+  const fs::path parent = fs::path(output).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  sim::io::SweepWriter writer(output, layout, sweep);
+  std::vector<std::vector<double>> output_means(points,
+                                                std::vector<double>(plan.outputs.size(), 0.0));
+  for (std::size_t p = 0; p < points; ++p) {
+    RunResults merged = sim::io::read_results(part_path(parts, p, 0));
+    for (std::uint64_t r = 1; r < replicates; ++r) {
+      RunResults part = sim::io::read_results(part_path(parts, p, r));
+      for (std::size_t m = 0; m < merged.metrics.size(); ++m)
+        merged.metrics[m].values.push_back(std::move(part.metrics[m].values.front()));
+      merged.flows.insert(merged.flows.end(), part.flows.begin(), part.flows.end());
+      for (auto& e : part.events) merged.events.push_back(std::move(e));
+    }
+    merged.replicates = replicates;
+    std::vector<std::vector<double>> values(replicates,
+                                            std::vector<double>(plan.outputs.size(), 0.0));
+    for (std::uint64_t r = 0; r < replicates; ++r)
+      for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
+        values[r][o] = output_value(merged, plan.outputs[o], r);
+        output_means[p][o] += values[r][o] / static_cast<double>(replicates);
+      }
+    writer.add_point(p, merged, values);
+  }
+  std::vector<sim::io::MorrisRow> morris;
+  if (plan.spec.method == SweepMethod::morris) {
+    for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
+      std::vector<double> y(points);
+      for (std::size_t p = 0; p < points; ++p) y[p] = output_means[p][o];
+      for (const analysis::MorrisEffect& e : analysis::morris_effects(plan.params, plan.design, y))
+        morris.push_back({plan.spec.outputs[o].name, e.parameter, e.mu, e.mu_star, e.sigma,
+                          static_cast<std::int64_t>(e.n)});
+    }
+    writer.set_morris(morris);
+  }
+  writer.commit();
+  fs::remove_all(parts, ec);
+
+  if (!args.quiet) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "sweep " << plan.spec.name << ": " << points << " points x " << replicates
+              << " replicates (" << sim::io::sweep_method_name(plan.spec.method) << "), "
+              << missing << " units run in " << static_cast<int>(seconds + 0.5) << " s\n";
+    print_summary(plan, output_means, morris);
+    std::cout << "results: " << fs::absolute(output).lexically_normal().string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace cli
