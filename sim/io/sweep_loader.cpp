@@ -19,7 +19,7 @@ constexpr std::string_view kSweepKeys[] = {"name",    "description", "base",    
                                            "samples", "levels",      "replicates", "seed",
                                            "set",     "choose"};
 constexpr std::string_view kParameterKeys[] = {"path", "values", "range", "integer"};
-constexpr std::string_view kOutputKeys[] = {"name", "metric", "id", "month"};
+constexpr std::string_view kOutputKeys[] = {"name", "metric", "id", "month", "from"};
 constexpr std::string_view kAxes[] = {"country", "agent", "product", "policy", "bloc"};
 constexpr std::pair<std::string_view, SweepMethod> kMethods[] = {{"grid", SweepMethod::grid},
                                                                  {"lhs", SweepMethod::lhs},
@@ -321,6 +321,16 @@ class SweepReader {
           problem(item.find("month")->loc, child(path, "month"),
                   concat("got '", *month, "'; expected a month YYYY-MM"));
         out.month = *month;
+      }
+      if (const auto from = scalar(item, "from", path, false, "a month YYYY-MM")) {
+        if (!engine::Month::parse(*from))
+          problem(item.find("from")->loc, child(path, "from"),
+                  concat("got '", *from, "'; expected a month YYYY-MM"));
+        else if (!out.month.empty() && engine::Month::parse(out.month) &&
+                 *engine::Month::parse(*from) > *engine::Month::parse(out.month))
+          problem(item.find("from")->loc, child(path, "from"),
+                  concat("got ", *from, ", after month ", out.month, "; expected from <= month"));
+        out.from = *from;
       }
       spec.outputs.push_back(std::move(out));
     }

@@ -30,6 +30,7 @@ struct SweepOutputSpec {
   std::string metric;  ///< `AXIS/NAME`; AXIS is country, agent, product, policy or bloc
   std::string id;      ///< the entity on that axis (a country, agent, product, policy or bloc)
   std::string month;   ///< YYYY-MM; empty: the last month
+  std::string from;    ///< YYYY-MM: a flow is summed from this month; empty: the first month
   std::string where;   ///< `FILE:LINE:COL` of the entry
 };
 

@@ -1,6 +1,8 @@
 // End-to-end tests of the chipsim command line: exit codes, files written or not, and
 // determinism across thread counts as seen in the HDF5 file itself.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -175,4 +177,22 @@ TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e]
       CHECK(o.err.empty());
     }
   }
+  // sweeps: each is checked against its base scenario (every path and the extreme values it
+  // takes), and the example, named to sort first, runs in full
+  std::vector<fs::path> sweeps;
+  for (const auto& entry : fs::directory_iterator(root / "sweeps"))
+    if (entry.path().extension() == ".yaml") sweeps.push_back(entry.path());
+  std::sort(sweeps.begin(), sweeps.end());
+  REQUIRE(sweeps.size() >= 2);
+  for (const fs::path& sweep : sweeps) {
+    INFO(sweep.string());
+    const auto o = chipsim("sweep --dry-run -q " + quote(sweep.string()));
+    CHECK(o.status == 0);
+    CHECK_THAT(o.out, Catch::Contains(": ok, "));
+  }
+  const std::string example = tmp / "example.h5";
+  const auto run = chipsim("sweep -q " + quote(sweeps.front().string()) + " -o " + quote(example));
+  CHECK(run.status == 0);
+  CHECK(run.err.empty());
+  CHECK(fs::exists(example));
 }

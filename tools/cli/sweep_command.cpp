@@ -101,6 +101,7 @@ std::string set_value(double v) {
 struct ResolvedOutput {
   std::size_t metric = 0;
   std::vector<std::size_t> entries;
+  std::size_t first = 0;  ///< flows: the first month summed
   std::size_t month = 0;
   bool level = false;
 };
@@ -232,17 +233,26 @@ ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const World& 
                         " to ", frame.months.back(), ")"));
     r.month = static_cast<std::size_t>(it - frame.months.begin());
   }
+  if (!out.from.empty()) {
+    const auto it = std::find(frame.months.begin(), frame.months.end(), out.from);
+    if (it == frame.months.end())
+      throw fail(concat("from ", out.from, " is outside the scenario (", frame.months.front(),
+                        " to ", frame.months.back(), ")"));
+    r.first = static_cast<std::size_t>(it - frame.months.begin());
+    if (r.level) throw fail(concat(out.metric, " is a level, read at a month; drop from"));
+    if (r.first > r.month) throw fail(concat("from ", out.from, " is after the output's month"));
+  }
   static_cast<void>(world);
   return r;
 }
 
-/// The output's value in replicate `rep` of `r`: a level at its month, a flow summed from the
+/// The output's value in replicate `rep` of `r`: a level at its month, a flow summed from its
 /// first month through it.
 double output_value(const RunResults& r, const ResolvedOutput& out, std::size_t rep) {
   const sim::world::Metric& m = r.metrics[out.metric];
   const std::size_t width = r.width(m.axis);
   double sum = 0;
-  const std::size_t first = out.level ? out.month : 0;
+  const std::size_t first = out.level ? out.month : out.first;
   for (std::size_t t = first; t <= out.month; ++t)
     for (std::size_t i : out.entries) sum += m.values[rep][t * width + i];
   return sum;
@@ -368,10 +378,12 @@ std::string manifest_text(const std::string& sweep_file, const SweepArgs& args) 
 void print_summary(const Plan& plan, const std::vector<std::vector<double>>& output_means,
                    const std::vector<sim::io::MorrisRow>& morris) {
   const auto& outs = plan.spec.outputs;
-  if (!outs.empty() && plan.spec.method != SweepMethod::morris) {
-    std::cout << "outputs, mean over replicates:\n  point";
+  const bool values = !output_means.empty();
+  if (!values || (!outs.empty() && plan.spec.method != SweepMethod::morris)) {
+    std::cout << (values ? "outputs, mean over replicates:\n  point" : "points:\n  point");
     for (const auto& p : plan.params) std::cout << "  " << p.path;
-    for (const auto& o : outs) std::cout << "  " << o.name;
+    if (values)
+      for (const auto& o : outs) std::cout << "  " << o.name;
     std::cout << "\n";
     const std::size_t shown = std::min<std::size_t>(plan.design.points.size(), 20);
     for (std::size_t p = 0; p < shown; ++p) {
@@ -382,7 +394,7 @@ void print_summary(const Plan& plan, const std::vector<std::vector<double>>& out
         std::snprintf(buf, sizeof buf, "  %.4g", v);
         std::cout << buf;
       }
-      for (double v : output_means[p]) {
+      for (double v : values ? output_means[p] : std::vector<double>{}) {
         std::snprintf(buf, sizeof buf, "  %.4g", v);
         std::cout << buf;
       }
@@ -426,6 +438,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
                   "Run at most N point-replicate units, then stop (finish with --resume)")
       ->check(CLI::PositiveNumber);
   sub->add_flag("--force", args.force, "Overwrite an existing result file");
+  sub->add_flag("--dry-run", args.dry_run,
+                "Check the sweep against its base scenario and list its points; run nothing");
   sub->add_flag("-q,--quiet", args.quiet, "No progress bar and no summary");
   return sub;
 }
@@ -482,6 +496,13 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   const Plan plan = make_plan(std::move(spec), recorded.method, recorded.samples, files);
   const std::size_t points = plan.design.points.size();
   const std::uint64_t replicates = plan.replicates;
+  if (args.dry_run) {
+    std::cout << "sweep " << plan.spec.name << ": ok, " << points << " points x " << replicates
+              << " replicates = " << points * replicates << " units ("
+              << sim::io::sweep_method_name(plan.spec.method) << ", seed " << plan.seed << ")\n";
+    if (!args.quiet) print_summary(plan, {}, {});
+    return 0;
+  }
 
   if (args.resume.empty()) {
     fs::create_directories(parts, ec);

@@ -18,6 +18,7 @@ struct SweepArgs {
   std::optional<std::size_t> samples;    ///< --samples: with --method
   std::optional<std::size_t> max_units;  ///< --max-units: stop after this many units
   bool force = false;                    ///< overwrite an existing result file
+  bool dry_run = false;                  ///< check the sweep and list its points; run nothing
   bool quiet = false;
 };
 
