@@ -1221,8 +1221,8 @@ world::RunResults read_results(const std::string& path) {
                          " (this chipsim reads version ", kFormatVersion, ")"));
   if (in.has_attribute(g, "/", "sweep_points"))
     throw IoError(concat(path, ": a sweep result file (its series have a leading point "
-                               "dimension); read it with h5py (docs/output-format.md) or "
-                               "`chipsim inspect`"));
+                               "dimension), which this reader does not take; read it with h5py "
+                               "(docs/output-format.md, \"Sweep files\")"));
   r.chipsim_version = in.string_attribute(g, "/", "chipsim_version");
   r.scenario_name = in.string_attribute(g, "/", "scenario_name");
   r.seed = in.integer_attribute<std::uint64_t>(g, "/", "seed", H5T_NATIVE_UINT64);
