@@ -1,5 +1,6 @@
 #include "analysis/summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -99,6 +100,66 @@ std::string format_summary(const RunResults& r) {
   out << "\n  chips sold: " << human(h.chips_sold) << " (legal " << human(h.chips_legal)
       << ", licensed " << human(h.chips_licensed) << ", diverted " << human(h.chips_diverted)
       << ")\n  events logged: " << h.events << "\n";
+  return out.str();
+}
+
+std::vector<BandRow> ensemble_bands(const RunResults& r, const std::vector<std::string>& months) {
+  std::vector<BandRow> rows;
+  const std::size_t reps = r.replicates;
+  if (reps == 0) return rows;
+  const auto& stock = require(r, MetricAxis::country, "compute_stock_h100e");
+  const auto& revenue = require(r, MetricAxis::agent, "revenue_usd");
+  const auto& sold = require(r, MetricAxis::agent, "units_sold");
+  const std::size_t c = r.country_ids.size();
+  const std::size_t n = r.agent_ids.size();
+  std::vector<std::string> blocs;
+  for (const std::string& b : r.country_blocs)
+    if (std::find(blocs.begin(), blocs.end(), b) == blocs.end()) blocs.push_back(b);
+  std::sort(blocs.begin(), blocs.end());
+  for (const std::string& month : months) {
+    const auto it = std::find(r.months.begin(), r.months.end(), month);
+    if (it == r.months.end())
+      throw sim::ConfigError(sim::concat("month ", month, " is not in the results (",
+                                         r.months.empty() ? "" : r.months.front(), " to ",
+                                         r.months.empty() ? "" : r.months.back(), ")"));
+    const std::size_t t = static_cast<std::size_t>(it - r.months.begin());
+    std::vector<double> v(reps);
+    for (const std::string& bloc : blocs) {
+      for (std::size_t rep = 0; rep < reps; ++rep) {
+        v[rep] = 0;
+        for (std::size_t i = 0; i < c; ++i)
+          if (r.country_blocs[i] == bloc) v[rep] += stock.values[rep][t * c + i];
+      }
+      rows.push_back({"compute stock (H100e)", bloc, month, band(v)});
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+      if (r.agent_kinds[a] != "chipmaker") continue;
+      for (const auto* metric : {&revenue, &sold}) {
+        for (std::size_t rep = 0; rep < reps; ++rep) {
+          v[rep] = 0;
+          for (std::size_t s = 0; s <= t; ++s) v[rep] += metric->values[rep][s * n + a];
+        }
+        rows.push_back({metric == &revenue ? "revenue to date (USD)" : "chips sold to date",
+                        r.agent_ids[a], month, band(v)});
+      }
+    }
+  }
+  return rows;
+}
+
+std::string format_bands(const std::vector<BandRow>& rows, std::uint64_t replicates) {
+  std::ostringstream out;
+  char line[160];
+  std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", "across replicates",
+                "", "month", "mean", "5%", "median", "95%");
+  out << "  " << replicates << " replicates: mean and 5/50/95% quantiles\n" << line;
+  for (const BandRow& row : rows) {
+    std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", row.metric.c_str(),
+                  row.entity.c_str(), row.month.c_str(), human(row.band.mean).c_str(),
+                  human(row.band.q05).c_str(), human(row.band.q50).c_str(),
+                  human(row.band.q95).c_str());
+    out << line;
+  }
   return out.str();
 }
 

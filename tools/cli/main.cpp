@@ -18,6 +18,7 @@
 #include "scenarios/embedded.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
+#include "sim/engine/month.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
@@ -40,8 +41,18 @@ struct RunArgs {
   std::optional<std::uint64_t> replicates;
   std::vector<std::string> sets;
   std::vector<std::string> choices;
+  std::vector<std::string> summary_months;
   bool force = false;
 };
+
+/// The months of the ensemble table: those asked for, or the last month when there are several
+/// replicates and none was asked for.
+std::vector<std::string> band_months(const std::vector<std::string>& asked,
+                                     const sim::world::RunResults& r) {
+  if (!asked.empty()) return asked;
+  if (r.replicates > 1 && !r.months.empty()) return {r.months.back()};
+  return {};
+}
 
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -84,6 +95,14 @@ int run_command(const RunArgs& args, bool quiet) {
   }
   const sim::world::World world =
       sim::world::World::build(std::move(spec), parse_choices(args.choices));
+  for (const std::string& month : args.summary_months) {
+    const auto m = sim::engine::Month::parse(month);
+    if (!m || !world.calendar().contains(*m))
+      throw sim::ConfigError(sim::concat("--summary-months: ", month,
+                                         " is not a month of the scenario (",
+                                         world.calendar().first().str(), " to ",
+                                         world.calendar().last().str(), ")"));
+  }
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
 
@@ -102,6 +121,9 @@ int run_command(const RunArgs& args, bool quiet) {
   sim::io::write_results(output, results);
   if (!quiet) {
     std::cout << analysis::format_summary(results);
+    if (const auto months = band_months(args.summary_months, results); !months.empty())
+      std::cout << analysis::format_bands(analysis::ensemble_bands(results, months),
+                                          results.replicates);
     std::cout << "results: " << std::filesystem::absolute(output).lexically_normal().string()
               << "\n";
   }
@@ -126,7 +148,8 @@ int validate_command(const std::vector<std::string>& files, const std::vector<st
   return status;
 }
 
-int inspect_command(const std::string& file, bool history) {
+int inspect_command(const std::string& file, bool history,
+                    const std::vector<std::string>& summary_months) {
   const sim::world::RunResults r = sim::io::read_results(file);
   std::map<std::string, int> kinds;
   for (const std::string& k : r.agent_kinds) ++kinds[k];
@@ -144,6 +167,8 @@ int inspect_command(const std::string& file, bool history) {
   std::cout << ")\n  metrics " << r.metrics.size() << ", flows " << r.flows.size() << ", events "
             << r.events.size() << "\n"
             << analysis::format_summary(r);
+  if (const auto months = band_months(summary_months, r); !months.empty())
+    std::cout << analysis::format_bands(analysis::ensemble_bands(r, months), r.replicates);
   if (history) {
     std::cout << "historical aggregates (docs/calibration.md):\n"
               << analysis::format_aggregates(analysis::historical_aggregates(r));
@@ -175,6 +200,10 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.sets, "Override a value: PATH=VALUE (repeatable)");
   run->add_option("--choose", run_args.choices,
                   "Take an option at a decision: DECISION=OPTION (repeatable)");
+  run->add_option("--summary-months", run_args.summary_months,
+                  "Months (YYYY-MM) of the summary's table across replicates: mean and 5/50/95% "
+                  "quantiles (default: the last month, when there are several replicates)")
+      ->delimiter(',');
   run->add_flag("--force", run_args.force, "Overwrite an existing result file");
   run->add_flag("-q,--quiet", quiet, "No progress bar and no summary");
 
@@ -189,6 +218,11 @@ int main(int argc, char** argv) {
   CLI::App* inspect = app.add_subcommand("inspect", "Describe what a result file holds");
   inspect->add_option("file", inspect_file, "Result file (.h5)")->required();
   bool inspect_history = false;
+  std::vector<std::string> inspect_months;
+  inspect->add_option("--summary-months", inspect_months,
+                      "Months (YYYY-MM) of the table across replicates (default: the last month, "
+                      "when there are several replicates)")
+      ->delimiter(',');
   inspect->add_flag("--history", inspect_history,
                     "Also compare the run with the public aggregates it is calibrated to");
 
@@ -218,7 +252,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(run_args, quiet);
     if (*validate) return validate_command(validate_files, validate_sets, quiet);
-    if (*inspect) return inspect_command(inspect_file, inspect_history);
+    if (*inspect) return inspect_command(inspect_file, inspect_history, inspect_months);
     if (*network) return cli::network_command(network_args, file_source());
     if (*sweep) return cli::sweep_command(sweep_args, file_source());
     if (*compare) return cli::compare_command(compare_args);

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/engine/errors.hpp"
 #include "sim/world/simulation.hpp"
 
 using sim::world::Channel;
@@ -63,4 +64,31 @@ TEST_CASE("analysis::format_summary: names blocs, firms and channels", "[analysi
   CHECK_THAT(s, Catch::Contains("west 200"));
   CHECK_THAT(s, Catch::Contains("nvidia 2.00B"));
   CHECK_THAT(s, Catch::Contains("licensed 10"));
+}
+
+TEST_CASE("analysis::ensemble_bands: mean and 5/50/95% quantiles across replicates",
+          "[analysis]") {
+  const RunResults r = tiny();
+  const auto rows = analysis::ensemble_bands(r, {"2025-02"});
+  // blocs china, west; then nvidia's revenue and chips sold to date
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].entity == "china");
+  // china stock: 10 and 30. Type-7 quantiles of two values: q = 10 + p (30 - 10)
+  CHECK(rows[0].band.mean == Approx(20.0));
+  CHECK(rows[0].band.q05 == Approx(11.0));  // 10 + 0.05 x 20
+  CHECK(rows[0].band.q50 == Approx(20.0));
+  CHECK(rows[0].band.q95 == Approx(29.0));  // 10 + 0.95 x 20
+  CHECK(rows[1].entity == "west");
+  CHECK(rows[1].band.q95 == Approx(290.0));  // 100 + 0.95 x 200
+  // nvidia's revenue summed through 2025-02: 3e9 and 1e9
+  CHECK(rows[2].entity == "nvidia");
+  CHECK(rows[2].metric == "revenue to date (USD)");
+  CHECK(rows[2].band.mean == Approx(2e9));
+  CHECK(rows[2].band.q05 == Approx(1.1e9));
+  // through 2025-01 only: 1e9 in both replicates
+  const auto january = analysis::ensemble_bands(r, {"2025-01"});
+  CHECK(january[2].band.q05 == Approx(1e9));
+  CHECK(january[2].band.q95 == Approx(1e9));
+  CHECK_THROWS_AS(analysis::ensemble_bands(r, {"2024-12"}), sim::ConfigError);
+  CHECK_THAT(analysis::format_bands(rows, 2), Catch::Contains("2 replicates"));
 }
