@@ -21,6 +21,7 @@
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 #include "sim/io/detail/hdf5.hpp"
+#include "sim/world/simulation.hpp"
 
 namespace sim::io {
 namespace {
@@ -761,7 +762,14 @@ class Reader {
     m.name = name;
     m.units = optional_string_attribute(ds, path, "units");
     m.description = optional_string_attribute(ds, path, "description");
-    m.level = optional_string_attribute(ds, path, "aggregation") == "level";
+    const std::string aggregation = optional_string_attribute(ds, path, "aggregation");
+    if (!aggregation.empty()) {
+      m.level = aggregation == "level";
+    } else {
+      // files from before the attribute: the catalogue knows its own metrics
+      for (const world::Metric& known : world::metric_catalogue())
+        if (known.axis == axis && known.name == name) m.level = known.level;
+    }
     const hsize_t block = dims[1] * dims[2];
     m.values.assign(static_cast<std::size_t>(dims[0]),
                     std::vector<double>(static_cast<std::size_t>(block)));
