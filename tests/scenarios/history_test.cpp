@@ -103,9 +103,15 @@ TEST_CASE("calibration: chips diverted to China in 2024 within CNAS's 70-280k",
   check_aggregate("chips diverted to China 2024");
 }
 
-// Not tested while outside their ranges (docs/calibration.md, "What remains outside its
-// range"): the H20 order book of early 2025 and NVIDIA's H20 stock in July 2025. `chipsim
-// inspect FILE --history` shows them beside the rest.
+TEST_CASE("calibration: the H20 order book of early 2025 within $11-21B",
+          "[scenarios][calibration]") {
+  check_aggregate("h20 order book 2025-Q1 (6 months)");
+}
+
+TEST_CASE("calibration: NVIDIA's H20 stock in July 2025 within 450-850k",
+          "[scenarios][calibration]") {
+  check_aggregate("h20 inventory 2025-07");
+}
 
 TEST_CASE("history: the April 2025 H20 licence requirement brings an NVIDIA write-down then",
           "[scenarios][history]") {
