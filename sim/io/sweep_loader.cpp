@@ -138,12 +138,15 @@ class SweepReader {
         for (const auto& m : kMethods) all.emplace_back(m.first);
         problem(node->find("method")->loc, "sweep.method",
                 concat("got '", *method, "'; ", detail::suggest(*method, all)));
+        method_known_ = false;  // the checks that depend on the method would mislead
       } else {
         spec.method = it->second;
       }
     }
     const auto samples = integer(*node, "samples", path, 1);
-    if (spec.method == SweepMethod::grid) {
+    if (!method_known_) {
+      if (samples) spec.samples = static_cast<std::size_t>(*samples);
+    } else if (spec.method == SweepMethod::grid) {
       if (node->find("samples") != nullptr)
         problem(node->find("samples")->loc, "sweep.samples",
                 "a grid sweeps every combination of the parameters' values; expected no "
@@ -156,7 +159,7 @@ class SweepReader {
                      spec.method == SweepMethod::morris ? "trajectories" : "points",
                      " for method ", sweep_method_name(spec.method)));
     }
-    if (const auto levels = integer(*node, "levels", path, 2)) {
+    if (const auto levels = integer(*node, "levels", path, 2); levels && method_known_) {
       if (spec.method != SweepMethod::morris)
         problem(node->find("levels")->loc, "sweep.levels", "levels is for method morris only");
       else if (*levels % 2 != 0)
@@ -174,9 +177,11 @@ class SweepReader {
         problem(set->loc, "sweep.set",
                 concat("got ", describe(*set), "; expected a mapping of --set paths to values"));
       } else {
-        for (const MapEntry& entry : set->map)
+        for (const MapEntry& entry : set->map) {
           spec.sets.push_back(Override{
               entry.key, entry.value.is_scalar() ? entry.value.scalar : emit(entry.value)});
+          spec.set_where.push_back(entry.key_loc.str());
+        }
       }
     }
     if (const Tree* choose = node->find("choose"); choose != nullptr && !choose->is_null()) {
@@ -188,8 +193,10 @@ class SweepReader {
           if (!entry.value.is_scalar())
             problem(entry.value.loc, child("sweep.choose", entry.key),
                     concat("got ", describe(entry.value), "; expected an option id"));
-          else
+          else {
             spec.choices.push_back(concat(entry.key, '=', entry.value.scalar));
+            spec.choice_where.push_back(entry.key_loc.str());
+          }
         }
       }
     }
@@ -205,6 +212,16 @@ class SweepReader {
     }
     const bool grid = spec.method == SweepMethod::grid;
     std::set<std::string> seen;
+    if (!method_known_) {
+      // still check the paths, but not values against ranges: the method decides which is right
+      for (std::size_t i = 0; i < list->seq.size(); ++i)
+        if (list->seq[i].is_map()) {
+          check_keys(list->seq[i], concat("parameters[", i, "]"), names(kParameterKeys));
+          static_cast<void>(scalar(list->seq[i], "path", concat("parameters[", i, "]"), true,
+                                   "a --set path"));
+        }
+      return;
+    }
     for (std::size_t i = 0; i < list->seq.size(); ++i) {
       const Tree& item = list->seq[i];
       const std::string path = concat("parameters[", i, "]");
@@ -273,7 +290,7 @@ class SweepReader {
   void read_outputs(SweepSpec& spec) {
     const Tree* list = root_.find("outputs");
     if (list == nullptr || list->is_null()) {
-      if (spec.method == SweepMethod::morris)
+      if (method_known_ && spec.method == SweepMethod::morris)
         problem(root_.loc, "outputs",
                 "missing; expected the outputs Morris screens, e.g. [{name: china-compute, "
                 "metric: bloc/compute_stock_h100e, id: china}]");
@@ -339,6 +356,7 @@ class SweepReader {
   const Tree& root_;
   std::string file_;
   std::vector<std::pair<Loc, std::string>> problems_;
+  bool method_known_ = true;
 };
 
 }  // namespace

@@ -47,7 +47,9 @@ struct SweepSpec {
   std::optional<std::uint64_t> replicates;  ///< per point; default: the base scenario's
   std::optional<std::uint64_t> seed;        ///< default: the base scenario's
   std::vector<Override> sets;               ///< fixed overrides applied to every point
+  std::vector<std::string> set_where;       ///< `FILE:LINE:COL` of each of `sets`
   std::vector<std::string> choices;         ///< `DECISION=OPTION`, applied to every point
+  std::vector<std::string> choice_where;    ///< `FILE:LINE:COL` of each of `choices`
   std::vector<SweepParameterSpec> parameters;
   std::vector<SweepOutputSpec> outputs;
 };

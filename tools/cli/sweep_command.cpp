@@ -268,14 +268,33 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   if (spec.seed) plan.base_overrides.push_back({"scenario.seed", std::to_string(*spec.seed)});
   if (spec.replicates)
     plan.base_overrides.push_back({"scenario.replicates", std::to_string(*spec.replicates)});
+  // problems with the fixed `set` and `choose` entries name their lines in the sweep file
+  const auto located = [&](const ConfigError& e) {
+    std::string text = e.what();
+    const auto replace = [&](const std::string& from, const std::string& to) {
+      for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    };
+    for (std::size_t i = 0; i < spec.sets.size(); ++i)
+      replace(concat("--set ", spec.sets[i].path, '=', spec.sets[i].value), spec.set_where[i]);
+    for (std::size_t i = 0; i < spec.choices.size(); ++i)
+      replace(concat("--choose ", spec.choices[i]), spec.choice_where[i]);
+    return ConfigError(text);
+  };
   sim::io::LoadOptions options;
   options.overrides = plan.base_overrides;
-  sim::world::ScenarioSpec base = sim::io::load_scenario(spec.base, files, options);
-  plan.base_resolved = base.resolved_yaml;
-  plan.seed = base.scenario.seed;
-  plan.replicates = base.scenario.replicates;
-  plan.choices = parse_choices(spec.choices);
-  const World world = World::build(std::move(base), plan.choices);
+  std::optional<World> built;
+  try {
+    sim::world::ScenarioSpec base = sim::io::load_scenario(spec.base, files, options);
+    plan.base_resolved = base.resolved_yaml;
+    plan.seed = base.scenario.seed;
+    plan.replicates = base.scenario.replicates;
+    plan.choices = parse_choices(spec.choices);
+    built.emplace(World::build(std::move(base), plan.choices));
+  } catch (const ConfigError& e) {
+    throw located(e);
+  }
+  const World& world = *built;
   const RunResults frame = sim::world::describe_world(world, plan.seed, plan.replicates);
   for (const sim::io::SweepOutputSpec& out : spec.outputs)
     plan.outputs.push_back(resolve_output(out, world, frame));
@@ -368,8 +387,10 @@ class WorldCache {
 
 /// The manifest of an interrupted sweep: where the sweep came from and the command line.
 std::string manifest_text(const std::string& sweep_file, const SweepArgs& args) {
+  std::string quoted;  // a single-quoted YAML scalar doubles its quotes
+  for (char c : sweep_file) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   std::string text = concat("# chipsim sweep in progress; continue with chipsim sweep --resume\n",
-                            "sweep_file: '", sweep_file, "'\n");
+                            "sweep_file: '", quoted, "'\n");
   if (!args.method.empty()) text += concat("method: ", args.method, "\n");
   if (args.samples) text += concat("samples: ", *args.samples, "\n");
   return text;
@@ -558,6 +579,7 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
 
   // merge the parts, point by point
   RunResults layout = sim::world::describe_world(*shape, plan.seed, replicates);
+  layout.resolved_yaml = plan.base_resolved;  // the base as the sweep resolved it, not point 0
   layout.chipsim_version = CHIPSIM_VERSION;
   layout.created_utc = utc_now();
   sim::io::SweepLayout sweep;
