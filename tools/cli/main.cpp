@@ -23,6 +23,7 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/common.hpp"
 #include "tools/cli/compare_command.hpp"
 #include "tools/cli/network_command.hpp"
 #include "tools/cli/progress.hpp"
@@ -54,29 +55,7 @@ std::vector<std::string> band_months(const std::vector<std::string>& asked,
   return {};
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 sim::io::FileSource file_source() { return sim::io::FileSource(sim::scenarios::embedded()); }
-
-sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
-  sim::world::Choices choices;
-  for (const std::string& text : texts) {
-    const auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-      throw sim::ConfigError(sim::concat("--choose ", text,
-                                         ": error: expected DECISION=OPTION, e.g. "
-                                         "h20-april-2025=no-change"));
-    choices[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return choices;
-}
 
 int run_command(const RunArgs& args, bool quiet) {
   sim::io::LoadOptions options;
@@ -94,7 +73,7 @@ int run_command(const RunArgs& args, bool quiet) {
     return kBadInput;
   }
   const sim::world::World world =
-      sim::world::World::build(std::move(spec), parse_choices(args.choices));
+      sim::world::World::build(std::move(spec), cli::parse_choices(args.choices));
   for (const std::string& month : args.summary_months) {
     const auto m = sim::engine::Month::parse(month);
     if (!m || !world.calendar().contains(*m))
@@ -114,7 +93,7 @@ int run_command(const RunArgs& args, bool quiet) {
   sim::world::RunResults results = sim::world::run_world(world, behaviours, run_options);
   bar.finish();
   results.chipsim_version = CHIPSIM_VERSION;
-  results.created_utc = utc_now();
+  results.created_utc = cli::utc_now();
 
   const std::filesystem::path parent = std::filesystem::path(output).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);

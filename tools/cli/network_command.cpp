@@ -25,6 +25,7 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/network_view.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/common.hpp"
 
 namespace cli {
 
@@ -33,18 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 using sim::concat;
 
-sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
-  sim::world::Choices choices;
-  for (const std::string& text : texts) {
-    const auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-      throw sim::ConfigError(concat("--choose ", text,
-                                    ": error: expected DECISION=OPTION, e.g. "
-                                    "h20-april-2025=no-change"));
-    choices[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return choices;
-}
 
 /// The step of `--month` in the world's calendar. @throws ConfigError when it is malformed or
 /// outside the scenario.

@@ -28,6 +28,7 @@
 #include "sim/io/yaml_tree.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/common.hpp"
 #include "tools/cli/progress.hpp"
 
 namespace cli {
@@ -54,15 +55,6 @@ std::string part_path(const std::string& parts, std::size_t point, std::uint64_t
   std::snprintf(name, sizeof name, "p%06zu-r%04llu.h5", point,
                 static_cast<unsigned long long>(replicate));
   return (fs::path(parts) / name).string();
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 /// Writes `text` to `path` through a temporary name, so the file is whole or absent.
@@ -118,15 +110,6 @@ struct Plan {
   sim::world::Choices choices;
   std::vector<ResolvedOutput> outputs;
 };
-
-sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
-  sim::world::Choices choices;
-  for (const std::string& text : texts) {
-    const auto eq = text.find('=');
-    choices[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return choices;
-}
 
 analysis::DesignMethod design_method(SweepMethod m) {
   switch (m) {

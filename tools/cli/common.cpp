@@ -1,0 +1,32 @@
+#include "tools/cli/common.hpp"
+
+#include <ctime>
+
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
+
+namespace cli {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
+  sim::world::Choices choices;
+  for (const std::string& text : texts) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+      throw sim::ConfigError(sim::concat("--choose ", text,
+                                         ": error: expected DECISION=OPTION, e.g. "
+                                         "h20-april-2025=no-change"));
+    choices[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  return choices;
+}
+
+}  // namespace cli

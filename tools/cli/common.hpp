@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/world/world.hpp"
+
+/// Small helpers the subcommands share.
+namespace cli {
+
+/// The current time as `YYYY-MM-DDTHH:MM:SSZ`, for the result files' `created_utc`.
+std::string utc_now();
+
+/// Parses `--choose DECISION=OPTION` texts.
+/// @throws sim::ConfigError for a text that is not DECISION=OPTION.
+sim::world::Choices parse_choices(const std::vector<std::string>& texts);
+
+}  // namespace cli
