@@ -1,5 +1,6 @@
 # Thin wrapper over tools/install-deps.sh, the CMake presets and the chipsim binary.
 # Quick start: `make run` and `make test` (see README.md).
+# `make bench` measures speed and memory into docs/performance.md (tools/bench --help).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RESULTS ?= results/h20-2025.h5
 
@@ -29,6 +30,10 @@ tsan: deps
 	cmake --preset tsan
 	cmake --build --preset tsan -j $(JOBS)
 	ctest --preset tsan -j $(JOBS)
+
+.PHONY: bench
+bench: build
+	tools/bench --no-build --sweep --write
 
 clean:
 	rm -rf build

@@ -396,7 +396,7 @@ class Writer {
   /// An empty, extendible compound table.
   void empty_table(const std::string& path, const std::vector<Column>& columns,
                    std::size_t row_size, const char* dims, const char* description) {
-    Handle ds = table(path, columns, nullptr, row_size, 0);
+    Handle ds = table(path, columns, nullptr, row_size, 0, /*grows=*/true);
     string_attribute(ds.get(), path, "dims", dims);
     string_attribute(ds.get(), path, "description", description);
   }
@@ -492,16 +492,18 @@ class Writer {
   }
 
   /// A 1-D compound table, chunked, compressed and extendible (so zero rows is fine).
+  /// `grows`: rows will be appended, so chunks are full-size even while the table is small.
   Handle table(const std::string& path, const std::vector<Column>& columns, const void* rows,
-               std::size_t row_size, std::size_t n) {
+               std::size_t row_size, std::size_t n, bool grows = false) {
     Handle mem_type = memory_row_type(label_, path, columns, row_size);
     Handle file_type = file_row_type(label_, path, columns);
     const hsize_t dims = to_hsize(n);
     const hsize_t max_dims = H5S_UNLIMITED;
     Handle space = make_handle(H5Screate_simple(1, &dims, &max_dims), H5Sclose, label_, path,
                                "create dataspace");
-    Handle ds = create_dataset(path, file_type.get(), space.get(),
-                               {std::clamp<hsize_t>(dims, 1, kMaxTableChunkRows)});
+    Handle ds = create_dataset(
+        path, file_type.get(), space.get(),
+        {grows ? kMaxTableChunkRows : std::clamp<hsize_t>(dims, 1, kMaxTableChunkRows)});
     if (n > 0)
       check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), label_,
                    path, "write dataset");
