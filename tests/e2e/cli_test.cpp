@@ -178,7 +178,7 @@ TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e]
     }
   }
   // sweeps: each is checked against its base scenario (every path and the extreme values it
-  // takes), and the example, named to sort first, runs in full
+  // takes) and runs its first two units; the example, named to sort first, runs in full
   std::vector<fs::path> sweeps;
   for (const auto& entry : fs::directory_iterator(root / "sweeps"))
     if (entry.path().extension() == ".yaml") sweeps.push_back(entry.path());
@@ -189,6 +189,13 @@ TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e]
     const auto o = chipsim("sweep --dry-run -q " + quote(sweep.string()));
     CHECK(o.status == 0);
     CHECK_THAT(o.out, Catch::Contains(": ok, "));
+    const std::string out = tmp / (sweep.stem().string() + ".h5");
+    const auto two = chipsim("sweep -q --max-units 2 " + quote(sweep.string()) + " -o " + quote(out));
+    CHECK(two.status == 0);
+    std::size_t parts = 0;
+    for (const auto& part : fs::directory_iterator(out + ".parts"))
+      if (part.path().extension() == ".h5") ++parts;
+    CHECK(parts == 2);
   }
   const std::string example = tmp / "example.h5";
   const auto run = chipsim("sweep -q " + quote(sweeps.front().string()) + " -o " + quote(example));
