@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/concat.hpp"
@@ -273,6 +274,26 @@ class Writer {
     string_attribute(ds.get(), path, "units", units);
   }
 
+  /// The chunk of a series, months x entries: at most kMaxChunkValues values, whole rows of
+  /// entries when they fit.
+  static std::pair<hsize_t, hsize_t> series_chunk(hsize_t months, hsize_t width) {
+    const hsize_t chunk_width = std::clamp<hsize_t>(kMaxChunkValues / std::max<hsize_t>(months, 1),
+                                                    1, std::max<hsize_t>(width, 1));
+    const hsize_t chunk_months =
+        std::clamp<hsize_t>(kMaxChunkValues / chunk_width, 1, std::max<hsize_t>(months, 1));
+    return {chunk_months, chunk_width};
+  }
+
+  /// The attributes of a series: its dimensions (`leading` then month and the axis), units,
+  /// description and aggregation.
+  void series_attributes(hid_t ds, const std::string& path, const world::Metric& m,
+                         const char* leading) {
+    string_attribute(ds, path, "dims", concat(leading, "month,", world::axis_name(m.axis)));
+    string_attribute(ds, path, "units", m.units);
+    string_attribute(ds, path, "description", m.description);
+    string_attribute(ds, path, "aggregation", m.level ? "level" : "flow");
+  }
+
   /// `/metrics/<axis>/<name>`: float64 [R, T, W], chunked [1, T', W'] and compressed.
   void metric(const world::Metric& m, hsize_t replicates, hsize_t months, hsize_t width) {
     const std::string path = metric_path(m.axis, m.name);
@@ -281,10 +302,7 @@ class Writer {
     const hsize_t dims[3] = {replicates, months, width};
     const hsize_t max_dims[3] = {H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
                                  width > 0 ? width : H5S_UNLIMITED};
-    const hsize_t chunk_width = std::clamp<hsize_t>(kMaxChunkValues / std::max<hsize_t>(months, 1),
-                                                    1, std::max<hsize_t>(width, 1));
-    const hsize_t chunk_months =
-        std::clamp<hsize_t>(kMaxChunkValues / chunk_width, 1, std::max<hsize_t>(months, 1));
+    const auto [chunk_months, chunk_width] = series_chunk(months, width);
     Handle space = make_handle(H5Screate_simple(3, dims, max_dims), H5Sclose, label_, path,
                                "create dataspace");
     Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, chunk_months, chunk_width});
@@ -305,10 +323,7 @@ class Writer {
                      label_, path, concat("write replicate ", rep));
       }
     }
-    string_attribute(ds.get(), path, "dims", concat("replicate,month,", world::axis_name(m.axis)));
-    string_attribute(ds.get(), path, "units", m.units);
-    string_attribute(ds.get(), path, "description", m.description);
-    string_attribute(ds.get(), path, "aggregation", m.level ? "level" : "flow");
+    series_attributes(ds.get(), path, m, "replicate,");
   }
 
   void flows(const std::vector<world::FlowRecord>& flows) {
@@ -354,19 +369,12 @@ class Writer {
     const hsize_t dims[4] = {points, replicates, months, width};
     const hsize_t max_dims[4] = {H5S_UNLIMITED, H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
                                  width > 0 ? width : H5S_UNLIMITED};
-    const hsize_t chunk_width = std::clamp<hsize_t>(kMaxChunkValues / std::max<hsize_t>(months, 1),
-                                                    1, std::max<hsize_t>(width, 1));
-    const hsize_t chunk_months =
-        std::clamp<hsize_t>(kMaxChunkValues / chunk_width, 1, std::max<hsize_t>(months, 1));
+    const auto [chunk_months, chunk_width] = series_chunk(months, width);
     Handle space = make_handle(H5Screate_simple(4, dims, max_dims), H5Sclose, label_, path,
                                "create dataspace");
     Handle ds =
         create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, 1, chunk_months, chunk_width});
-    string_attribute(ds.get(), path, "dims",
-                     concat("point,replicate,month,", world::axis_name(m.axis)));
-    string_attribute(ds.get(), path, "units", m.units);
-    string_attribute(ds.get(), path, "description", m.description);
-    string_attribute(ds.get(), path, "aggregation", m.level ? "level" : "flow");
+    series_attributes(ds.get(), path, m, "point,replicate,");
   }
 
   /// Writes every replicate of point `p` into a sweep metric.
