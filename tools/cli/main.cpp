@@ -19,6 +19,7 @@
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 #include "sim/engine/month.hpp"
+#include "sim/io/csv_export.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
@@ -155,6 +156,22 @@ int inspect_command(const std::string& file, bool history,
   return kOk;
 }
 
+int export_command(const std::string& file, const std::string& csv_dir, bool force, bool quiet) {
+  const sim::world::RunResults r = sim::io::read_results(file);
+  if (!force)
+    for (const char* name : {"metrics.csv", "flows.csv", "events.csv"})
+      if (std::filesystem::exists(std::filesystem::path(csv_dir) / name)) {
+        std::cerr << "chipsim: " << (std::filesystem::path(csv_dir) / name).string()
+                  << " exists; use --force to overwrite it\n";
+        return kBadInput;
+      }
+  sim::io::write_csv(csv_dir, r);
+  if (!quiet)
+    std::cout << "wrote metrics.csv, flows.csv and events.csv to "
+              << std::filesystem::absolute(csv_dir).lexically_normal().string() << "\n";
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,6 +225,16 @@ int main(int argc, char** argv) {
   cli::NetworkArgs network_args;
   CLI::App* network = cli::add_network_command(app, network_args);
 
+  std::string export_file, export_csv;
+  bool export_force = false;
+  CLI::App* exporter =
+      app.add_subcommand("export", "Write a result file's metrics, flows and events as tidy CSV");
+  exporter->add_option("file", export_file, "Result file (.h5) of chipsim run")->required();
+  exporter->add_option("--csv", export_csv, "Folder for metrics.csv, flows.csv, events.csv")
+      ->required();
+  exporter->add_flag("--force", export_force, "Overwrite CSV files already in the folder");
+  exporter->add_flag("-q,--quiet", quiet, "Print nothing on success");
+
   cli::SweepArgs sweep_args;
   CLI::App* sweep = cli::add_sweep_command(app, sweep_args);
   sweep->add_option("--threads", threads, "Worker threads (default: all cores)")
@@ -235,6 +262,7 @@ int main(int argc, char** argv) {
     if (*network) return cli::network_command(network_args, file_source());
     if (*sweep) return cli::sweep_command(sweep_args, file_source());
     if (*compare) return cli::compare_command(compare_args);
+    if (*exporter) return export_command(export_file, export_csv, export_force, quiet);
   } catch (const sim::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
