@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libtbb-dev libyaml-cpp-dev
   libhdf5-dev hdf5-tools
   catch2 libcli11-dev
+  python3-h5py python3-pandas python3-matplotlib
 )
 
 missing=()

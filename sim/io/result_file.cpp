@@ -338,7 +338,7 @@ class Writer {
     string_attribute(ds.get(), path, "dims", "flow");
     string_attribute(ds.get(), path, "units", "units: chips; value_usd: USD");
     string_attribute(ds.get(), path, "description",
-                     "one row per (replicate, month, product, seller, buyer, channel) with "
+                     "one row per (replicate, month, product, seller, buyer, origin, channel) with "
                      "non-zero units; month indexes /calendar/month, product /products/id, "
                      "seller and buyer /agents/id, origin and destination /countries/id; "
                      "channel is legal, licensed or diverted");
@@ -403,9 +403,11 @@ class Writer {
 
   /// An empty, extendible compound table.
   void empty_table(const std::string& path, const std::vector<Column>& columns,
-                   std::size_t row_size, const char* dims, const char* description) {
+                   std::size_t row_size, const char* dims, const char* description,
+                   const char* units = nullptr) {
     Handle ds = table(path, columns, nullptr, row_size, 0, /*grows=*/true);
     string_attribute(ds.get(), path, "dims", dims);
+    if (units != nullptr) string_attribute(ds.get(), path, "units", units);
     string_attribute(ds.get(), path, "description", description);
   }
 
@@ -1058,7 +1060,8 @@ SweepWriter::SweepWriter(const std::string& path, const world::RunResults& layou
     out.empty_table("/trade/flows",
                     with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
                     sizeof(FlowRow), "flow",
-                    "as in a run file, with the sweep point first (index into /sweep/point)");
+                    "as in a run file, with the sweep point first (index into /sweep/point)",
+                    "units: chips; value_usd: USD");
     out.empty_table("/events",
                     with_point(event_columns(string_type.get()), offsetof(EventRow, point)),
                     sizeof(EventRow), "event",
