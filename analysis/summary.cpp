@@ -150,8 +150,8 @@ std::vector<BandRow> ensemble_bands(const RunResults& r, const std::vector<std::
 std::string format_bands(const std::vector<BandRow>& rows, std::uint64_t replicates) {
   std::ostringstream out;
   char line[160];
-  std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", "across replicates",
-                "", "month", "mean", "5%", "median", "95%");
+  std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", "across replicates", "",
+                "month", "mean", "5%", "median", "95%");
   out << "  " << replicates << " replicates: mean and 5/50/95% quantiles\n" << line;
   for (const BandRow& row : rows) {
     std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", row.metric.c_str(),

@@ -43,7 +43,9 @@ std::string number(double v) {
 class CsvFile {
  public:
   CsvFile(const fs::path& path, std::string_view header)
-      : path_(path), temp_(path.string() + ".tmp"), out_(temp_, std::ios::binary | std::ios::trunc) {
+      : path_(path),
+        temp_(path.string() + ".tmp"),
+        out_(temp_, std::ios::binary | std::ios::trunc) {
     if (!out_) throw IoError(concat(path_.string(), ": cannot write: ", std::strerror(errno)));
     out_ << header << "\n";
   }

@@ -421,8 +421,9 @@ class Writer {
     check_status(H5Dset_extent(ds.get(), &total), label_, path, "extend table");
     Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
     const hsize_t count = to_hsize(n);
-    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr),
-                 label_, path, "select new rows");
+    check_status(
+        H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr), label_,
+        path, "select new rows");
     Handle mem = make_handle(H5Screate_simple(1, &count, nullptr), H5Sclose, label_, path,
                              "create memory dataspace");
     Handle mem_type = memory_row_type(label_, path, columns, row_size);
@@ -440,9 +441,8 @@ class Writer {
           Column{names[k].c_str(), k * sizeof(double), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE});
     std::vector<double> flat;
     for (const std::vector<double>& row : rows) flat.insert(flat.end(), row.begin(), row.end());
-    Handle ds = table(path, columns, flat.data(), std::max<std::size_t>(1, names.size()) *
-                                                      sizeof(double),
-                      rows.size());
+    Handle ds = table(path, columns, flat.data(),
+                      std::max<std::size_t>(1, names.size()) * sizeof(double), rows.size());
     string_attribute(ds.get(), path, "dims", dims);
     string_attribute(ds.get(), path, "description", description);
   }
@@ -450,9 +450,9 @@ class Writer {
   /// A float64 dataset of any shape, written whole, with `dims` and `units`.
   void array(const std::string& path, const std::vector<hsize_t>& shape,
              const std::vector<double>& values, const char* dims, const char* units) {
-    Handle space = make_handle(H5Screate_simple(static_cast<int>(shape.size()), shape.data(),
-                                                nullptr),
-                               H5Sclose, label_, path, "create dataspace");
+    Handle space =
+        make_handle(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                    H5Sclose, label_, path, "create dataspace");
     Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {});
     if (!values.empty())
       check_status(
@@ -544,9 +544,9 @@ Handle create_file(const std::string& path, const std::string& temp_path) {
 /// The identity and dimension datasets every result file has (no series, no tables).
 void write_frame(Writer& out, const world::RunResults& r) {
   out.root_attributes(r);
-  for (const char* g : {"/scenario", "/calendar", "/countries", "/agents", "/products",
-                        "/metrics", "/metrics/country", "/metrics/agent", "/metrics/product",
-                        "/metrics/policy", "/policies", "/trade"})
+  for (const char* g : {"/scenario", "/calendar", "/countries", "/agents", "/products", "/metrics",
+                        "/metrics/country", "/metrics/agent", "/metrics/product", "/metrics/policy",
+                        "/policies", "/trade"})
     out.group(g);
   out.string_scalar("/scenario/resolved_yaml", r.resolved_yaml);
   out.strings("/calendar/month", r.months, "month");
@@ -1072,11 +1072,11 @@ SweepWriter::SweepWriter(const std::string& path, const world::RunResults& layou
     out.number_table("/sweep/point", s.sweep.parameters, s.sweep.points, "point",
                      "one row per sweep point: the value of each swept --set path");
     out.strings("/sweep/output", s.sweep.outputs, "output");
-    out.array("/sweep/output_value",
-              {points, to_hsize(s.layout.replicates), to_hsize(s.sweep.outputs.size())},
-              std::vector<double>(s.sweep.points.size() * s.layout.replicates *
-                                  s.sweep.outputs.size()),
-              "point,replicate,output", "the output's own units (see /sweep/definition)");
+    out.array(
+        "/sweep/output_value",
+        {points, to_hsize(s.layout.replicates), to_hsize(s.sweep.outputs.size())},
+        std::vector<double>(s.sweep.points.size() * s.layout.replicates * s.sweep.outputs.size()),
+        "point,replicate,output", "the output's own units (see /sweep/definition)");
   } catch (...) {
     s.out.reset();
     static_cast<void>(s.file.close());
@@ -1102,8 +1102,8 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
   Impl& s = *impl_;
   const std::string& path = s.path;
   if (point >= s.written.size())
-    throw IoError(concat(path, ": sweep point ", point, " out of range (", s.written.size(),
-                         " points)"));
+    throw IoError(
+        concat(path, ": sweep point ", point, " out of range (", s.written.size(), " points)"));
   validate(path, results);
   if (results.replicates != s.layout.replicates || results.months != s.layout.months ||
       results.metrics.size() != s.layout.metrics.size() ||
@@ -1134,7 +1134,8 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
     flows.push_back({static_cast<std::int32_t>(point), f.replicate, f.month, f.product, f.seller,
                      f.buyer, f.origin, f.destination, f.units, f.value_usd,
                      world::channel_name(f.channel)});
-  out.append_rows("/trade/flows", with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
+  out.append_rows("/trade/flows",
+                  with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
                   flows.data(), sizeof(FlowRow), flows.size(), s.flow_rows);
   s.flow_rows += to_hsize(flows.size());
   std::vector<EventRow> events;
@@ -1142,7 +1143,8 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
   for (const world::EventRecord& e : results.events)
     events.push_back({static_cast<std::int32_t>(point), e.replicate, e.month, e.actor,
                       e.kind.c_str(), e.text.c_str()});
-  out.append_rows("/events", with_point(event_columns(string_type.get()), offsetof(EventRow, point)),
+  out.append_rows("/events",
+                  with_point(event_columns(string_type.get()), offsetof(EventRow, point)),
                   events.data(), sizeof(EventRow), events.size(), s.event_rows);
   s.event_rows += to_hsize(events.size());
 
@@ -1166,9 +1168,9 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
     const hsize_t n = to_hsize(values.size());
     Handle mem = make_handle(H5Screate_simple(1, &n, nullptr), H5Sclose, path, where,
                              "create memory dataspace");
-    check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
-                          values.data()),
-                 path, where, concat("write point ", point));
+    check_status(
+        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT, values.data()),
+        path, where, concat("write point ", point));
   }
   s.written[point] = true;
 }
@@ -1241,9 +1243,10 @@ world::RunResults read_results(const std::string& path) {
     throw IoError(concat(path, ": unsupported result format_version ", version,
                          " (this chipsim reads version ", kFormatVersion, ")"));
   if (in.has_attribute(g, "/", "sweep_points"))
-    throw IoError(concat(path, ": a sweep result file (its series have a leading point "
-                               "dimension), which this reader does not take; read it with h5py "
-                               "(docs/output-format.md, \"Sweep files\")"));
+    throw IoError(concat(path,
+                         ": a sweep result file (its series have a leading point "
+                         "dimension), which this reader does not take; read it with h5py "
+                         "(docs/output-format.md, \"Sweep files\")"));
   r.chipsim_version = in.string_attribute(g, "/", "chipsim_version");
   r.scenario_name = in.string_attribute(g, "/", "scenario_name");
   r.seed = in.integer_attribute<std::uint64_t>(g, "/", "seed", H5T_NATIVE_UINT64);

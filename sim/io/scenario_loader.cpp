@@ -26,11 +26,11 @@ namespace sim::io {
 
 namespace {
 
-using detail::parse_integer;
-using detail::parse_number;
 using detail::EnumName;
 using detail::kAnyKind;
 using detail::KeyRule;
+using detail::parse_integer;
+using detail::parse_number;
 using detail::Range;
 using engine::Month;
 

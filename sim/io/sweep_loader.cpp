@@ -15,9 +15,8 @@ namespace sim::io {
 namespace {
 
 constexpr std::string_view kRootKeys[] = {"sweep", "parameters", "outputs"};
-constexpr std::string_view kSweepKeys[] = {"name",    "description", "base",       "method",
-                                           "samples", "levels",      "replicates", "seed",
-                                           "set",     "choose"};
+constexpr std::string_view kSweepKeys[] = {"name",   "description", "base", "method", "samples",
+                                           "levels", "replicates",  "seed", "set",    "choose"};
 constexpr std::string_view kParameterKeys[] = {"path", "values", "range", "integer"};
 constexpr std::string_view kOutputKeys[] = {"name", "metric", "id", "month", "from"};
 constexpr std::string_view kAxes[] = {"country", "agent", "product", "policy", "bloc"};
@@ -84,7 +83,8 @@ class SweepReader {
       return std::nullopt;
     }
     if (!node->is_scalar()) {
-      problem(node->loc, child(path, key), concat("got ", describe(*node), "; expected ", expected));
+      problem(node->loc, child(path, key),
+              concat("got ", describe(*node), "; expected ", expected));
       return std::nullopt;
     }
     return node->scalar;
@@ -156,8 +156,8 @@ class SweepReader {
     } else if (node->find("samples") == nullptr) {
       problem(node->loc, "sweep.samples",
               concat("missing; expected the number of ",
-                     spec.method == SweepMethod::morris ? "trajectories" : "points",
-                     " for method ", sweep_method_name(spec.method)));
+                     spec.method == SweepMethod::morris ? "trajectories" : "points", " for method ",
+                     sweep_method_name(spec.method)));
     }
     if (const auto levels = integer(*node, "levels", path, 2); levels && method_known_) {
       if (spec.method != SweepMethod::morris)
@@ -217,8 +217,8 @@ class SweepReader {
       for (std::size_t i = 0; i < list->seq.size(); ++i)
         if (list->seq[i].is_map()) {
           check_keys(list->seq[i], concat("parameters[", i, "]"), names(kParameterKeys));
-          static_cast<void>(scalar(list->seq[i], "path", concat("parameters[", i, "]"), true,
-                                   "a --set path"));
+          static_cast<void>(
+              scalar(list->seq[i], "path", concat("parameters[", i, "]"), true, "a --set path"));
         }
       return;
     }
@@ -254,8 +254,9 @@ class SweepReader {
                   "a grid takes values; expected values: [...] (or method lhs, sobol or morris)");
         if (values == nullptr || !values->is_seq() || values->seq.empty()) {
           problem(values != nullptr ? values->loc : item.loc, child(path, "values"),
-                  values != nullptr ? concat("got ", describe(*values), "; expected a list of numbers")
-                                    : "missing; expected a list of numbers");
+                  values != nullptr
+                      ? concat("got ", describe(*values), "; expected a list of numbers")
+                      : "missing; expected a list of numbers");
           continue;
         }
         for (std::size_t k = 0; k < values->seq.size(); ++k)
@@ -315,8 +316,9 @@ class SweepReader {
       if (const auto name = scalar(item, "name", path, true, "an id")) {
         out.name = *name;
         if (!detail::is_valid_id(*name))
-          problem(item.find("name")->loc, child(path, "name"),
-                  concat("got '", *name, "'; expected an id of lower-case letters, digits and '-'"));
+          problem(
+              item.find("name")->loc, child(path, "name"),
+              concat("got '", *name, "'; expected an id of lower-case letters, digits and '-'"));
         else if (!seen.insert(*name).second)
           problem(item.find("name")->loc, child(path, "name"),
                   concat("'", *name, "' names two outputs; expected unique names"));
@@ -377,7 +379,9 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name) {
 
 SweepSpec load_sweep(const std::string& path, const FileSource& files) {
   const std::optional<std::string> text = files.read(path);
-  if (!text) throw ConfigError(format_error(Loc{path, 0, 0, {}}, "", "cannot read file; expected a readable sweep file"));
+  if (!text)
+    throw ConfigError(
+        format_error(Loc{path, 0, 0, {}}, "", "cannot read file; expected a readable sweep file"));
   return load_sweep_text(*text, path);
 }
 

@@ -42,8 +42,8 @@ struct SweepSpec {
   std::string description;
   std::string base;  ///< the base scenario, resolved relative to the sweep file
   SweepMethod method = SweepMethod::grid;
-  std::size_t samples = 0;  ///< lhs, sobol: points; morris: trajectories
-  int levels = 4;           ///< morris: grid levels
+  std::size_t samples = 0;                  ///< lhs, sobol: points; morris: trajectories
+  int levels = 4;                           ///< morris: grid levels
   std::optional<std::uint64_t> replicates;  ///< per point; default: the base scenario's
   std::optional<std::uint64_t> seed;        ///< default: the base scenario's
   std::vector<Override> sets;               ///< fixed overrides applied to every point

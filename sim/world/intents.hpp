@@ -37,7 +37,7 @@ struct Intent {
   // ai_lab
   double budget_usd = 0;   ///< to spend this month: the planned budget plus carried orders
   double carried_usd = 0;  ///< unfilled orders carried from earlier months (part of budget_usd)
-  std::vector<Bid> bids;  ///< best compute per landed dollar first
+  std::vector<Bid> bids;   ///< best compute per landed dollar first
   // chipmaker
   std::vector<WaferOrder> orders;
   std::vector<double> prices_usd;        ///< per product of the world (own products set)

@@ -148,13 +148,18 @@ std::vector<Metric> metric_catalogue() {
       {A::policy, "in_force", "1 = in force", "whether the policy is in force at month end", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
-  const std::pair<MetricAxis, const char*> levels[] = {
-      {A::country, "compute_stock_h100e"},   {A::agent, "compute_stock_h100e"},
-      {A::agent, "investment_pledged_usd"},  {A::agent, "investment_built_usd"},
-      {A::agent, "capability_index"},        {A::agent, "backlog_usd"},
-      {A::agent, "inventory_units"},         {A::agent, "commitments_units"},
-      {A::agent, "price_usd"},               {A::product, "price_usd"},
-      {A::product, "inventory_units"},       {A::policy, "in_force"}};
+  const std::pair<MetricAxis, const char*> levels[] = {{A::country, "compute_stock_h100e"},
+                                                       {A::agent, "compute_stock_h100e"},
+                                                       {A::agent, "investment_pledged_usd"},
+                                                       {A::agent, "investment_built_usd"},
+                                                       {A::agent, "capability_index"},
+                                                       {A::agent, "backlog_usd"},
+                                                       {A::agent, "inventory_units"},
+                                                       {A::agent, "commitments_units"},
+                                                       {A::agent, "price_usd"},
+                                                       {A::product, "price_usd"},
+                                                       {A::product, "inventory_units"},
+                                                       {A::policy, "in_force"}};
   for (Metric& metric : m)
     for (const auto& [axis, name] : levels)
       if (metric.axis == axis && metric.name == name) metric.level = true;
@@ -166,9 +171,9 @@ void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t co
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
   for (auto* v : {&wafers_requested, &capacity_wafers, &subsidies_paid_usd, &cogs_usd, &revenue_usd,
-                  &units_sold, &units_bought, &h100e_bought, &spend_usd, &ordered_usd, &fees_paid_usd,
-                  &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd, &write_down_usd,
-                  &wafers_ordered, &wafers_started})
+                  &units_sold, &units_bought, &h100e_bought, &spend_usd, &ordered_usd,
+                  &fees_paid_usd, &fees_collected_usd, &tariffs_paid_usd, &tariffs_collected_usd,
+                  &write_down_usd, &wafers_ordered, &wafers_started})
     v->assign(agents, 0.0);
   demand_units.assign(products, 0.0);
   product_units_sold.assign(products, 0.0);
@@ -738,8 +743,7 @@ void Simulation::clear_market(const engine::Step& step) {
   for (std::size_t lab : labs) {
     const std::size_t d = world_.agent_country(lab);
     const double budget = intents_[lab].budget_usd;
-    const double rho =
-        std::isfinite(best_grey[d]) ? state_.agent_params[lab].risk_tolerance : 0.0;
+    const double rho = std::isfinite(best_grey[d]) ? state_.agent_params[lab].risk_tolerance : 0.0;
     if (std::isfinite(best_cost[d])) lab_demand[lab] = budget * (1.0 - rho) / best_cost[d];
     if (rho > 0) lab_appetite[lab] = budget * rho / best_grey[d];
     demand[d] += lab_demand[lab];

@@ -24,7 +24,8 @@ struct LabState {
   int budget_base_step = 0;
   double compute_stock_h100e = 0;
   double effective_compute_h100e_months = 0;  ///< sum of stock x efficiency, for capability
-  double backlog_usd = 0;  ///< unfilled orders carried into next month (model.order_backlog_retention)
+  double backlog_usd =
+      0;  ///< unfilled orders carried into next month (model.order_backlog_retention)
 };
 
 struct ChipmakerState {

@@ -1,8 +1,7 @@
 // End-to-end tests of the chipsim command line: exit codes, files written or not, and
 // determinism across thread counts as seen in the HDF5 file itself.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -190,7 +189,8 @@ TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e]
     CHECK(o.status == 0);
     CHECK_THAT(o.out, Catch::Contains(": ok, "));
     const std::string out = tmp / (sweep.stem().string() + ".h5");
-    const auto two = chipsim("sweep -q --max-units 2 " + quote(sweep.string()) + " -o " + quote(out));
+    const auto two =
+        chipsim("sweep -q --max-units 2 " + quote(sweep.string()) + " -o " + quote(out));
     CHECK(two.status == 0);
     std::size_t parts = 0;
     for (const auto& part : fs::directory_iterator(out + ".parts"))

@@ -1,7 +1,6 @@
 // `chipsim export FILE --csv DIR`: tidy CSV whose columns and rows match the HDF5 file.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -72,7 +71,7 @@ TEST_CASE("cli: export writes tidy CSV matching the HDF5 contents", "[e2e][cli][
   const auto metrics = read_csv(dir + "/metrics.csv");
   REQUIRE(!metrics.empty());
   CHECK(metrics[0] == std::vector<std::string>{"replicate", "month", "axis", "metric", "entity",
-                                                "value", "units"});
+                                               "value", "units"});
   std::size_t expected = 0;
   for (const auto& m : r.metrics) expected += m.values.size() * r.months.size() * r.width(m.axis);
   CHECK(metrics.size() - 1 == expected);
@@ -97,8 +96,8 @@ TEST_CASE("cli: export writes tidy CSV matching the HDF5 contents", "[e2e][cli][
   const auto flows = read_csv(dir + "/flows.csv");
   REQUIRE(!flows.empty());
   CHECK(flows[0] == std::vector<std::string>{"replicate", "month", "product", "seller", "buyer",
-                                              "origin", "destination", "channel", "units",
-                                              "value_usd"});
+                                             "origin", "destination", "channel", "units",
+                                             "value_usd"});
   CHECK(flows.size() - 1 == r.flows.size());
   REQUIRE(flows.size() > 1);
   CHECK(flows[1][2] == "gpu");
@@ -115,8 +114,7 @@ TEST_CASE("cli: export writes tidy CSV matching the HDF5 contents", "[e2e][cli][
   CHECK_THAT(again.err, Catch::Contains("--force"));
   CHECK(chipsim("export -q " + quote(h5) + " --csv " + quote(dir) + " --force").status == 0);
   // no temporary files left behind
-  for (const auto& entry : fs::directory_iterator(dir))
-    CHECK(entry.path().extension() == ".csv");
+  for (const auto& entry : fs::directory_iterator(dir)) CHECK(entry.path().extension() == ".csv");
 }
 
 TEST_CASE("cli: export refuses a missing file with status 1 and writes nothing",

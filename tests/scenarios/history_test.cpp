@@ -1,11 +1,12 @@
 // The built-in historical scenario and its what-ifs, run end to end. Each what-if test states
 // the direction its mechanism implies beside the check.
+#include "analysis/history.hpp"
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
 
 #include "agents/register.hpp"
-#include "analysis/history.hpp"
 #include "scenarios/embedded.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"

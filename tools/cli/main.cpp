@@ -78,10 +78,9 @@ int run_command(const RunArgs& args, bool quiet) {
   for (const std::string& month : args.summary_months) {
     const auto m = sim::engine::Month::parse(month);
     if (!m || !world.calendar().contains(*m))
-      throw sim::ConfigError(sim::concat("--summary-months: ", month,
-                                         " is not a month of the scenario (",
-                                         world.calendar().first().str(), " to ",
-                                         world.calendar().last().str(), ")"));
+      throw sim::ConfigError(
+          sim::concat("--summary-months: ", month, " is not a month of the scenario (",
+                      world.calendar().first().str(), " to ", world.calendar().last().str(), ")"));
   }
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
@@ -215,9 +214,10 @@ int main(int argc, char** argv) {
   inspect->add_option("file", inspect_file, "Result file (.h5)")->required();
   bool inspect_history = false;
   std::vector<std::string> inspect_months;
-  inspect->add_option("--summary-months", inspect_months,
-                      "Months (YYYY-MM) of the table across replicates (default: the last month, "
-                      "when there are several replicates)")
+  inspect
+      ->add_option("--summary-months", inspect_months,
+                   "Months (YYYY-MM) of the table across replicates (default: the last month, "
+                   "when there are several replicates)")
       ->delimiter(',');
   inspect->add_flag("--history", inspect_history,
                     "Also compare the run with the public aggregates it is calibrated to");

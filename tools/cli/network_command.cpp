@@ -34,7 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 using sim::concat;
 
-
 /// The step of `--month` in the world's calendar. @throws ConfigError when it is malformed or
 /// outside the scenario.
 int step_of_month(const sim::world::World& world, const std::string& text) {

@@ -156,8 +156,9 @@ void apply_cli_method(sim::io::SweepSpec& spec, const std::string& method,
       spec.samples = target == SweepMethod::morris ? 10 : 16;
   }
   if (target == SweepMethod::morris && spec.outputs.empty())
-    throw ConfigError(concat(spec.file, ": error: outputs: --method morris screens the sweep's "
-                                        "outputs; expected an outputs list in the sweep file"));
+    throw ConfigError(concat(spec.file,
+                             ": error: outputs: --method morris screens the sweep's "
+                             "outputs; expected an outputs list in the sweep file"));
   if (target == SweepMethod::morris && spec.samples < 2)
     throw ConfigError("chipsim sweep: error: --samples: Morris needs at least 2 trajectories");
   spec.method = target;
@@ -189,12 +190,11 @@ ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const World& 
     }
   }
   if (!found)
-    throw fail(concat("no metric '", name, "' on axis ", axis, "; expected one of: ",
-                      [&] {
-                        std::string list;
-                        for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
-                        return list;
-                      }()));
+    throw fail(concat("no metric '", name, "' on axis ", axis, "; expected one of: ", [&] {
+      std::string list;
+      for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
+      return list;
+    }()));
   if (axis == "bloc") {
     for (std::size_t c = 0; c < frame.country_blocs.size(); ++c)
       if (frame.country_blocs[c] == out.id) r.entries.push_back(c);
@@ -285,8 +285,8 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   for (const sim::io::SweepParameterSpec& p : spec.parameters)
     plan.params.push_back(analysis::SweepParameter{p.path, p.values, p.low, p.high, p.integer});
   plan.design = analysis::make_design(
-      plan.params, analysis::DesignOptions{design_method(spec.method), spec.samples, spec.levels,
-                                           plan.seed});
+      plan.params,
+      analysis::DesignOptions{design_method(spec.method), spec.samples, spec.levels, plan.seed});
 
   // each parameter's smallest and largest value must be valid in the base scenario
   for (std::size_t k = 0; k < plan.params.size(); ++k) {
@@ -309,8 +309,8 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
           throw ConfigError(
               "it changes the scenario's months or entities; expected a path to a value");
       } catch (const ConfigError& e) {
-        throw ConfigError(concat(spec.parameters[k].where, ": error: parameters: ",
-                                 plan.params[k].path, " = ", set_value(v),
+        throw ConfigError(concat(spec.parameters[k].where,
+                                 ": error: parameters: ", plan.params[k].path, " = ", set_value(v),
                                  " is not valid in the base scenario:\n", e.what()));
       }
     }
@@ -346,8 +346,8 @@ class WorldCache {
         for (std::size_t k = 0; k < plan_.params.size(); ++k)
           options.overrides.push_back(
               {plan_.params[k].path, set_value(plan_.design.points[point][k])});
-        promise.set_value(std::make_shared<const World>(World::build(
-            sim::io::load_scenario(plan_.spec.base, files_, options), plan_.choices)));
+        promise.set_value(std::make_shared<const World>(
+            World::build(sim::io::load_scenario(plan_.spec.base, files_, options), plan_.choices)));
       } catch (...) {
         promise.set_exception(std::current_exception());
       }
@@ -451,8 +451,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
 int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   const auto started = std::chrono::steady_clock::now();
   if (args.sweep.empty() == args.resume.empty())
-    throw ConfigError(
-        "chipsim sweep: error: expected a sweep file, or --resume FILE (not both)");
+    throw ConfigError("chipsim sweep: error: expected a sweep file, or --resume FILE (not both)");
 
   // the sweep, as started or as recorded when it was started
   std::string output, parts, sweep_file;
@@ -468,24 +467,24 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
       return 2;
     }
     if (fs::exists(parts, ec))
-      throw ConfigError(concat("chipsim sweep: error: ", parts,
-                               " holds an interrupted sweep into ", output,
-                               "; continue it with `chipsim sweep --resume ", output,
+      throw ConfigError(concat("chipsim sweep: error: ", parts, " holds an interrupted sweep into ",
+                               output, "; continue it with `chipsim sweep --resume ", output,
                                "` or remove that folder"));
-    sweep_file = args.sweep.rfind("builtin:", 0) == 0 ? args.sweep
-                                                      : fs::absolute(args.sweep).string();
+    sweep_file =
+        args.sweep.rfind("builtin:", 0) == 0 ? args.sweep : fs::absolute(args.sweep).string();
   } else {
     output = args.resume;
     parts = parts_dir(output);
     if (!fs::is_directory(parts, ec))
-      throw ConfigError(concat("chipsim sweep: error: --resume ", output, ": no interrupted sweep (",
-                               parts, " does not exist)"));
+      throw ConfigError(concat("chipsim sweep: error: --resume ", output,
+                               ": no interrupted sweep (", parts, " does not exist)"));
     if (!args.method.empty() || args.samples)
       throw ConfigError(
           "chipsim sweep: error: --resume continues the sweep as started; drop --method and "
           "--samples");
     const std::string manifest_path = (fs::path(parts) / kManifest).string();
-    const sim::io::Tree manifest = sim::io::parse_yaml(read_text_file(manifest_path), manifest_path);
+    const sim::io::Tree manifest =
+        sim::io::parse_yaml(read_text_file(manifest_path), manifest_path);
     const auto field = [&](const char* key) -> std::string {
       const sim::io::Tree* node = manifest.find(key);
       return node != nullptr && node->is_scalar() ? node->scalar : std::string();
@@ -614,8 +613,8 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "sweep " << plan.spec.name << ": " << points << " points x " << replicates
-              << " replicates (" << sim::io::sweep_method_name(plan.spec.method) << "), "
-              << missing << " units run in " << static_cast<int>(seconds + 0.5) << " s\n";
+              << " replicates (" << sim::io::sweep_method_name(plan.spec.method) << "), " << missing
+              << " units run in " << static_cast<int>(seconds + 0.5) << " s\n";
     print_summary(plan, output_means, morris);
     std::cout << "results: " << fs::absolute(output).lexically_normal().string() << "\n";
   }

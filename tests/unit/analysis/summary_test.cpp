@@ -66,8 +66,7 @@ TEST_CASE("analysis::format_summary: names blocs, firms and channels", "[analysi
   CHECK_THAT(s, Catch::Contains("licensed 10"));
 }
 
-TEST_CASE("analysis::ensemble_bands: mean and 5/50/95% quantiles across replicates",
-          "[analysis]") {
+TEST_CASE("analysis::ensemble_bands: mean and 5/50/95% quantiles across replicates", "[analysis]") {
   const RunResults r = tiny();
   const auto rows = analysis::ensemble_bands(r, {"2025-02"});
   // blocs china, west; then nvidia's revenue and chips sold to date

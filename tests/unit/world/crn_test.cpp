@@ -18,7 +18,9 @@ const std::string kLicence = R"(policies:
 
 /// The same, plus a 50% US tariff on chips from twn from 2024-09: a different scenario that
 /// follows the same path until then.
-const std::string kLicenceAndTariff = kLicence + R"(  - {id: tariff, kind: tariff, issuer: usa, from: 2024-09, origins: [twn], rate: 0.5}
+const std::string kLicenceAndTariff =
+    kLicence +
+    R"(  - {id: tariff, kind: tariff, issuer: usa, from: 2024-09, origins: [twn], rate: 0.5}
 )";
 
 }  // namespace
@@ -37,9 +39,9 @@ TEST_CASE("crn: replicate r of two scenarios is identical until their policies d
   bool replicates_differ = false;
   for (std::uint64_t r = 1; r < kReplicates; ++r)
     for (std::size_t t = 0; t < september; ++t)
-      replicates_differ = replicates_differ ||
-                          test::at(a, MetricAxis::agent, "units_bought", t, cn, r) !=
-                              test::at(a, MetricAxis::agent, "units_bought", t, cn, 0);
+      replicates_differ =
+          replicates_differ || test::at(a, MetricAxis::agent, "units_bought", t, cn, r) !=
+                                   test::at(a, MetricAxis::agent, "units_bought", t, cn, 0);
   CHECK(replicates_differ);
 
   // before the tariff, every metric of every replicate is bit-identical across the scenarios

@@ -13,7 +13,8 @@ TEST_CASE("market: an import restriction holds when the maker has stock to spare
   // 1,000 wafers x 10 chips and a three-month stock target leave far more chips than the lab
   // wants. China restricts its own labs' purchases to half (factor 0.5): 50 chips a month,
   // $600,000. (Before the cap counted the first pass, the second pass let all 100 through.)
-  const auto r = test::run_text(R"(scenario: {name: restricted, start: 2024-01, end: 2024-06, seed: 3}
+  const auto r =
+      test::run_text(R"(scenario: {name: restricted, start: 2024-01, end: 2024-06, seed: 3}
 countries:
   - {id: chn, bloc: china}
   - {id: twn, bloc: west}
