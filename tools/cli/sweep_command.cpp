@@ -164,8 +164,7 @@ void apply_cli_method(sim::io::SweepSpec& spec, const std::string& method,
   spec.method = target;
 }
 
-ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const World& world,
-                              const RunResults& frame) {
+ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const RunResults& frame) {
   const auto slash = out.metric.find('/');
   const std::string axis = out.metric.substr(0, slash);
   const std::string name = out.metric.substr(slash + 1);
@@ -225,7 +224,6 @@ ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const World& 
     if (r.level) throw fail(concat(out.metric, " is a level, read at a month; drop from"));
     if (r.first > r.month) throw fail(concat("from ", out.from, " is after the output's month"));
   }
-  static_cast<void>(world);
   return r;
 }
 
@@ -280,7 +278,7 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   const World& world = *built;
   const RunResults frame = sim::world::describe_world(world, plan.seed, plan.replicates);
   for (const sim::io::SweepOutputSpec& out : spec.outputs)
-    plan.outputs.push_back(resolve_output(out, world, frame));
+    plan.outputs.push_back(resolve_output(out, frame));
 
   for (const sim::io::SweepParameterSpec& p : spec.parameters)
     plan.params.push_back(analysis::SweepParameter{p.path, p.values, p.low, p.high, p.integer});
