@@ -9,7 +9,9 @@ packages=(
   libboost-graph-dev libtbb-dev libyaml-cpp-dev
   libhdf5-dev hdf5-tools
   catch2 libcli11-dev
+  libboost-serialization-dev
   python3-h5py python3-pandas python3-matplotlib
+  libjs-chart.js chromium
 )
 
 missing=()
