@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "sim/engine/month.hpp"
 #include "sim/engine/rng.hpp"
@@ -39,6 +41,16 @@ class Model {
   virtual void account(const Step& step) = 0;
   /// Phase 5: metrics, flows and events of the month.
   virtual void record(const Step& step) = 0;
+
+  /// Checkpoints. `save` returns the model's complete state between two steps as bytes;
+  /// `restore` puts such bytes back into a model built for the same world and replicate, which
+  /// then continues from `next_step()` exactly as the saved model would have: stepping on gives
+  /// bit-identical results (the random streams are keyed by step, so they need no saving).
+  virtual std::string save() const = 0;
+  /// @throws sim::IoError when the bytes are not a checkpoint of this model's world.
+  virtual void restore(std::string_view bytes) = 0;
+  /// The step the model runs next: 0 when new, k + 1 after step k.
+  virtual int next_step() const = 0;
 };
 
 }  // namespace sim::engine

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -295,8 +296,9 @@ class Writer {
   }
 
   /// `/metrics/<axis>/<name>`: float64 [R, T, W], chunked [1, T', W'] and compressed.
-  void metric(const world::Metric& m, hsize_t replicates, hsize_t months, hsize_t width) {
-    const std::string path = metric_path(m.axis, m.name);
+  void metric(const world::Metric& m, hsize_t replicates, hsize_t months, hsize_t width,
+              const std::string& base = "") {
+    const std::string path = base + metric_path(m.axis, m.name);
     // the replicate axis can grow (sweeps, appended replicates); a zero-length axis must be
     // extendible too, since a chunk dimension may not exceed a fixed extent
     const hsize_t dims[3] = {replicates, months, width};
@@ -326,8 +328,8 @@ class Writer {
     series_attributes(ds.get(), path, m, "replicate,");
   }
 
-  void flows(const std::vector<world::FlowRecord>& flows) {
-    const std::string path = "/trade/flows";
+  void flows(const std::vector<world::FlowRecord>& flows, const std::string& base = "") {
+    const std::string path = base + "/trade/flows";
     std::vector<FlowRow> rows;
     rows.reserve(flows.size());
     for (const world::FlowRecord& f : flows)
@@ -344,8 +346,8 @@ class Writer {
                      "channel is legal, licensed or diverted");
   }
 
-  void events(const std::vector<world::EventRecord>& events) {
-    const std::string path = "/events";
+  void events(const std::vector<world::EventRecord>& events, const std::string& base = "") {
+    const std::string path = base + "/events";
     std::vector<EventRow> rows;
     rows.reserve(events.size());
     for (const world::EventRecord& e : events)
@@ -357,6 +359,51 @@ class Writer {
                      "policies enacted or repealed, deals, licence decisions, design-arounds "
                      "and write-downs; month indexes /calendar/month, actor /agents/id (-1: "
                      "none)");
+  }
+
+  /// `BASE/decisions/{id,month,actor,option,historical}`: one entry per decision point (written
+  /// only when there are some: h5diff cannot compare empty datasets).
+  void decisions(const std::vector<world::DecisionRecord>& decisions, const std::string& base) {
+    const std::string g = base + "/decisions";
+    group(g);
+    std::vector<std::string> columns[5];
+    for (const world::DecisionRecord& d : decisions) {
+      columns[0].push_back(d.id);
+      columns[1].push_back(d.month);
+      columns[2].push_back(d.actor);
+      columns[3].push_back(d.option);
+      columns[4].push_back(d.historical);
+    }
+    const char* names[5] = {"id", "month", "actor", "option", "historical"};
+    for (std::size_t i = 0; i < 5; ++i) strings(g + "/" + names[i], columns[i], "decision");
+  }
+
+  /// `/checkpoints/<month>/replicate_<r>`: uint8 [bytes], one per replicate, compressed.
+  void checkpoints(const std::vector<world::Checkpoint>& checkpoints) {
+    group("/checkpoints");
+    for (const world::Checkpoint& c : checkpoints) {
+      const std::string g = concat("/checkpoints/", c.month);
+      if (H5Lexists(file_, g.c_str(), H5P_DEFAULT) <= 0) {
+        group(g);
+        Handle month =
+            make_handle(H5Gopen2(file_, g.c_str(), H5P_DEFAULT), H5Gclose, label_, g, "open group");
+        string_attribute(month.get(), g, "description",
+                         "each replicate's complete state at the start of the month, before any "
+                         "of its phases: a Boost.Serialization binary archive for `chipsim run "
+                         "--from-checkpoint` on the same kind of machine");
+      }
+      const std::string path = concat(g, "/replicate_", c.replicate);
+      const hsize_t n = to_hsize(c.bytes.size());
+      Handle space =
+          make_handle(H5Screate_simple(1, &n, nullptr), H5Sclose, label_, path, "create dataspace");
+      Handle ds = create_dataset(path, H5T_STD_U8LE, space.get(),
+                                 {std::clamp<hsize_t>(n, 1, kMaxChunkValues)});
+      if (n > 0)
+        check_status(
+            H5Dwrite(ds.get(), H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.bytes.data()),
+            label_, path, "write dataset");
+      string_attribute(ds.get(), path, "dims", "byte");
+    }
   }
 
   // ----- sweep files: written point by point
@@ -562,7 +609,8 @@ void write_frame(Writer& out, const world::RunResults& r) {
 }
 
 /// Writes the whole file at `temp_path`, flushed and closed. Errors name `path`.
-void write_file(const std::string& path, const std::string& temp_path, const world::RunResults& r) {
+void write_file(const std::string& path, const std::string& temp_path, const world::RunResults& r,
+                const world::RunResults* history) {
   Handle file = create_file(path, temp_path);
   {
     Writer out(path, file.get());
@@ -571,6 +619,21 @@ void write_file(const std::string& path, const std::string& temp_path, const wor
       out.metric(m, to_hsize(r.replicates), to_hsize(r.months.size()), to_hsize(r.width(m.axis)));
     out.flows(r.flows);
     out.events(r.events);
+    if (!r.decisions.empty()) out.decisions(r.decisions, "");
+    if (!r.checkpoints.empty()) out.checkpoints(r.checkpoints);
+    if (history != nullptr) {
+      const std::string base = "/history";
+      for (const char* g : {"", "/scenario", "/metrics", "/metrics/country", "/metrics/agent",
+                            "/metrics/product", "/metrics/policy", "/trade"})
+        out.group(base + g);
+      out.string_scalar(base + "/scenario/resolved_yaml", history->resolved_yaml);
+      for (const world::Metric& m : history->metrics)
+        out.metric(m, to_hsize(r.replicates), to_hsize(r.months.size()), to_hsize(r.width(m.axis)),
+                   base);
+      out.flows(history->flows, base);
+      out.events(history->events, base);
+      if (!history->decisions.empty()) out.decisions(history->decisions, base);
+    }
   }
 
   check_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "/", "flush file");
@@ -738,14 +801,15 @@ class Reader {
     return names;
   }
 
-  void metrics(world::RunResults& r) {
-    if (!exists("/metrics"))
-      throw IoError(concat(label_, ": /metrics: missing group (not a chipsim result file)"));
+  void metrics(world::RunResults& r, const std::string& base = "") {
+    if (!exists(base + "/metrics"))
+      throw IoError(
+          concat(label_, ": ", base, "/metrics: missing group (not a chipsim result file)"));
     for (const world::MetricAxis axis : kAxes) {
-      const std::string group = concat("/metrics/", world::axis_name(axis));
+      const std::string group = concat(base, "/metrics/", world::axis_name(axis));
       if (!exists(group)) continue;
       for (const std::string& name : link_names(group)) {
-        const std::string path = metric_path(axis, name);
+        const std::string path = base + metric_path(axis, name);
         Handle object = make_handle(H5Oopen(file_, path.c_str(), H5P_DEFAULT), H5Oclose, label_,
                                     path, "open object");
         if (H5Iget_type(object.get()) != H5I_DATASET) continue;  // not ours: leave it alone
@@ -800,8 +864,8 @@ class Reader {
     return m;
   }
 
-  std::vector<world::FlowRecord> flows() {
-    const std::string path = "/trade/flows";
+  std::vector<world::FlowRecord> flows(const std::string& base = "") {
+    const std::string path = base + "/trade/flows";
     Handle string_type = vlen_string_type(label_, path);
     std::vector<world::FlowRecord> flows;
     read_table<FlowRow>(path, flow_columns(string_type.get()),
@@ -826,8 +890,8 @@ class Reader {
     return flows;
   }
 
-  std::vector<world::EventRecord> events() {
-    const std::string path = "/events";
+  std::vector<world::EventRecord> events(const std::string& base = "") {
+    const std::string path = base + "/events";
     Handle string_type = vlen_string_type(label_, path);
     std::vector<world::EventRecord> events;
     read_table<EventRow>(path, event_columns(string_type.get()),
@@ -844,6 +908,66 @@ class Reader {
                            }
                          });
     return events;
+  }
+
+  /// `BASE/decisions`, or none in files from before decisions were recorded.
+  std::vector<world::DecisionRecord> decisions(const std::string& base = "") {
+    const std::string g = base + "/decisions";
+    std::vector<world::DecisionRecord> decisions;
+    if (!exists(g)) return decisions;
+    const char* names[5] = {"id", "month", "actor", "option", "historical"};
+    std::vector<std::string> columns[5];
+    for (std::size_t i = 0; i < 5; ++i) {
+      columns[i] = strings(g + "/" + names[i], 1);
+      if (columns[i].size() != columns[0].size())
+        throw IoError(concat(label_, ": ", g, "/", names[i], ": ", columns[i].size(),
+                             " entries, expected ", columns[0].size(), " as in ", g, "/id"));
+    }
+    for (std::size_t k = 0; k < columns[0].size(); ++k)
+      decisions.push_back(
+          {columns[0][k], columns[1][k], columns[2][k], columns[3][k], columns[4][k]});
+    return decisions;
+  }
+
+  /// Every `/checkpoints/<month>/replicate_<r>`, by month then replicate.
+  std::vector<world::Checkpoint> checkpoints() {
+    std::vector<world::Checkpoint> found;
+    if (!exists("/checkpoints")) return found;
+    std::vector<std::string> months = link_names("/checkpoints");
+    std::sort(months.begin(), months.end());
+    for (const std::string& month : months) {
+      const std::string g = concat("/checkpoints/", month);
+      std::vector<std::pair<std::uint64_t, std::string>> replicates;
+      for (const std::string& name : link_names(g)) {
+        const std::string prefix = "replicate_";
+        std::uint64_t r = 0;
+        const bool named = name.rfind(prefix, 0) == 0 && name.size() > prefix.size();
+        const char* last = name.c_str() + name.size();
+        const auto [end, ec] =
+            named ? std::from_chars(name.c_str() + prefix.size(), last, r)
+                  : std::from_chars_result{name.c_str(), std::errc::invalid_argument};
+        if (ec != std::errc() || end != last)
+          throw IoError(
+              concat(label_, ": ", g, "/", name, ": unexpected name; expected replicate_<number>"));
+        replicates.emplace_back(r, concat(g, "/", name));
+      }
+      std::sort(replicates.begin(), replicates.end());
+      for (const auto& [r, path] : replicates) {
+        Handle ds = open_dataset(path);
+        Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
+        require_rank(path, space.get(), 1);
+        world::Checkpoint c;
+        c.month = month;
+        c.replicate = r;
+        c.bytes.resize(points(path, space.get()));
+        if (!c.bytes.empty())
+          check_status(
+              H5Dread(ds.get(), H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.bytes.data()),
+              label_, path, "read dataset");
+        found.push_back(std::move(c));
+      }
+    }
+    return found;
   }
 
  private:
@@ -989,16 +1113,26 @@ void publish(const std::string& path, const std::string& temp_path, const std::s
 
 }  // namespace
 
-void write_results(const std::string& path, const world::RunResults& results) {
+void write_results(const std::string& path, const world::RunResults& results,
+                   const world::RunResults* history) {
   const std::string directory = target_directory(path);
   validate(path, results);
+  if (history != nullptr) {
+    validate(path, *history);
+    if (history->replicates != results.replicates || history->months != results.months ||
+        history->agent_ids != results.agent_ids || history->country_ids != results.country_ids ||
+        history->product_ids != results.product_ids || history->policy_ids != results.policy_ids)
+      throw IoError(concat(path,
+                           ": cannot write results: the historical path differs from the run in "
+                           "its replicates, months, agents, countries, products or policies"));
+  }
   const std::string temp_path = temporary_name(path);
   std::error_code ec;
   try {
     {
       const std::lock_guard lock(detail::library_mutex());
       const detail::SilenceErrorPrinting silence;
-      write_file(path, temp_path, results);
+      write_file(path, temp_path, results, history);
     }
     publish(path, temp_path, directory);
   } catch (...) {
@@ -1219,16 +1353,25 @@ void SweepWriter::commit() {
   s.committed = true;
 }
 
-world::RunResults read_results(const std::string& path) {
-  const std::lock_guard lock(detail::library_mutex());
-  const detail::SilenceErrorPrinting silence;
+namespace {
+
+/// Opens a result file for reading. @throws IoError when it is missing or not HDF5.
+Handle open_for_reading(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw IoError(concat(path, ": cannot read results: no such file"));
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 == 0) throw IoError(concat(path, ": not a chipsim result file (not an HDF5 file)"));
   check_status(is_hdf5, path, "/", "check file signature");
-  Handle file = make_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path, "/",
-                            "open file");
+  return make_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path, "/",
+                     "open file");
+}
+
+/// Reads the run at the root of `path`, or with `history`, the historical path stored beside it
+/// under `/history` (same identity and dimensions).
+world::RunResults read_run(const std::string& path, bool history) {
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  Handle file = open_for_reading(path);
   Handle root =
       make_handle(H5Gopen2(file.get(), "/", H5P_DEFAULT), H5Gclose, path, "/", "open root group");
   Reader in(path, file.get());
@@ -1268,10 +1411,39 @@ world::RunResults read_results(const std::string& path) {
   r.product_tpp = in.doubles("/products/tpp");
   r.product_h100e = in.doubles("/products/h100e");
   if (in.exists("/policies/id")) r.policy_ids = in.strings("/policies/id", 1);
-  in.metrics(r);
-  r.flows = in.flows();
-  r.events = in.events();
+  const std::string base = history ? "/history" : "";
+  if (history) {
+    if (!in.exists(base))
+      throw IoError(concat(path,
+                           ": no historical path (/history) in this file; `chipsim replay` "
+                           "writes one beside the branch"));
+    r.resolved_yaml = in.strings(base + "/scenario/resolved_yaml", 0).front();
+  }
+  in.metrics(r, base);
+  r.flows = in.flows(base);
+  r.events = in.events(base);
+  r.decisions = in.decisions(base);
   return r;
+}
+
+}  // namespace
+
+world::RunResults read_results(const std::string& path) { return read_run(path, false); }
+
+world::RunResults read_history(const std::string& path) { return read_run(path, true); }
+
+bool has_history(const std::string& path) {
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  Handle file = open_for_reading(path);
+  return Reader(path, file.get()).exists("/history");
+}
+
+std::vector<world::Checkpoint> read_checkpoints(const std::string& path) {
+  const std::lock_guard lock(detail::library_mutex());
+  const detail::SilenceErrorPrinting silence;
+  Handle file = open_for_reading(path);
+  return Reader(path, file.get()).checkpoints();
 }
 
 }  // namespace sim::io

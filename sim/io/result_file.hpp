@@ -12,12 +12,27 @@ namespace sim::io {
 /// Writes `results` to `path` as docs/output-format.md describes. The file is written under a
 /// temporary name in the same folder and renamed into place only when complete, so a failed or
 /// killed run leaves no file (and no partial one) at `path`.
+/// `history`, when given, is a second run of the same world (a replay's historical path beside
+/// the branch in `results`), stored under `/history`.
 /// @throws IoError naming the file and dataset when HDF5 or the file system fails.
-void write_results(const std::string& path, const world::RunResults& results);
+void write_results(const std::string& path, const world::RunResults& results,
+                   const world::RunResults* history = nullptr);
 
-/// Reads a file written by `write_results` back into memory.
+/// Reads a file written by `write_results` back into memory (the run at its root; checkpoints
+/// are left in the file, see read_checkpoints).
 /// @throws IoError when the file cannot be read or is not a chipsim result file.
 world::RunResults read_results(const std::string& path);
+
+/// Whether the file holds a historical path beside its run (`/history`).
+bool has_history(const std::string& path);
+
+/// The historical path stored beside the run: identity and dimensions as read_results, the
+/// scenario text, metrics, flows, events and decisions from `/history`.
+/// @throws IoError when the file has none.
+world::RunResults read_history(const std::string& path);
+
+/// Every checkpoint in the file (`/checkpoints`), by month then replicate.
+std::vector<world::Checkpoint> read_checkpoints(const std::string& path);
 
 /// One row of `/sweep/morris`: the elementary effects of one parameter on one output.
 struct MorrisRow {

@@ -311,7 +311,8 @@ Tree* find_item(Tree& list, const std::string& segment) {
 /// Applies override number `index` (0-based, in command-line order) to the merged tree.
 void apply_override(Tree& root, const Override& change, std::size_t index) {
   Loc loc;
-  loc.override_text = concat("--set ", change.path, '=', change.value);
+  loc.override_text =
+      change.given_as.empty() ? concat("--set ", change.path, '=', change.value) : change.given_as;
   loc.line = static_cast<int>(index) + 1;  // sorts problems at overrides in the order given
   std::vector<std::string> segments;
   for (std::size_t start = 0;;) {
@@ -1696,6 +1697,12 @@ world::ScenarioSpec load_tree(Tree root, const std::string& name, const FileSour
   Problems problems;
   world::ScenarioSpec spec = Validator(root, problems).run();
   if (!problems.empty()) throw ConfigError(problems.text());
+  // choices in one order, whichever order files and --choose gave them in, so that the same
+  // choices give the same resolved text
+  if (Tree* scenario = root.find("scenario"); scenario != nullptr)
+    if (Tree* choices = scenario->find("choices"); choices != nullptr && choices->is_map())
+      std::stable_sort(choices->map.begin(), choices->map.end(),
+                       [](const MapEntry& a, const MapEntry& b) { return a.key < b.key; });
   spec.resolved_yaml = emit(root);
   spec.source = name;
   return spec;
@@ -1716,7 +1723,12 @@ Override parse_override(const std::string& text) {
                              "empty PATH in override; expected PATH=VALUE, e.g. "
                              "policies.h20-share.rate=0.25"));
   }
-  return Override{text.substr(0, equals), text.substr(equals + 1)};
+  return Override{text.substr(0, equals), text.substr(equals + 1), {}};
+}
+
+Override choice_override(const std::string& decision, const std::string& option) {
+  return Override{concat("scenario.choices.", decision), option,
+                  concat("--choose ", decision, '=', option)};
 }
 
 world::ScenarioSpec load_scenario(const std::string& path, const FileSource& files,

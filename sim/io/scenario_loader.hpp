@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/io/file_source.hpp"
@@ -10,9 +11,19 @@ namespace sim::io {
 
 /// One `--set PATH=VALUE` override. VALUE is parsed as YAML (`0.25`, `2028-12`, `[chn, sgp]`).
 struct Override {
+  Override() = default;
+  Override(std::string path_, std::string value_, std::string given_as_ = {})
+      : path(std::move(path_)), value(std::move(value_)), given_as(std::move(given_as_)) {}
+
   std::string path;
   std::string value;
+  /// How messages name the change: `--set PATH=VALUE`, or e.g. `--choose` for a choice given
+  /// as `--choose DECISION=OPTION` and applied as `scenario.choices.DECISION=OPTION`.
+  std::string given_as;
 };
+
+/// The override that takes `option` at decision `decision` (`--choose DECISION=OPTION`).
+Override choice_override(const std::string& decision, const std::string& option);
 
 /// Parses `--set` text `PATH=VALUE`. @throws ConfigError when there is no `=` or PATH is empty.
 Override parse_override(const std::string& text);

@@ -51,6 +51,23 @@ struct EventRecord {
   std::string text;
 };
 
+/// A decision point and the option the run took (`/decisions`).
+struct DecisionRecord {
+  std::string id;
+  std::string month;  ///< YYYY-MM
+  std::string actor;  ///< agent id
+  std::string option;
+  std::string historical;  ///< the option taken in history
+};
+
+/// The complete state of one replicate at the start of a month, before any of the month's
+/// phases (`chipsim run --checkpoint-at`); stored at `/checkpoints/<month>/replicate_<r>`.
+struct Checkpoint {
+  std::string month;  ///< YYYY-MM: the first month the state has not run
+  std::uint64_t replicate = 0;
+  std::string bytes;  ///< Simulation::save()
+};
+
 struct RunResults {
   // identity (root attributes)
   std::string chipsim_version;
@@ -75,6 +92,8 @@ struct RunResults {
   std::vector<Metric> metrics;
   std::vector<FlowRecord> flows;  ///< sorted by (replicate, month, product, seller, buyer, channel)
   std::vector<EventRecord> events;  ///< sorted by (replicate, month), then in order of occurrence
+  std::vector<DecisionRecord> decisions;  ///< in the scenario's order
+  std::vector<Checkpoint> checkpoints;    ///< by month, then replicate
 
   std::size_t width(MetricAxis axis) const {
     switch (axis) {

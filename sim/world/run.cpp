@@ -1,7 +1,10 @@
 #include "sim/world/run.hpp"
 
+#include <algorithm>
 #include <vector>
 
+#include "sim/engine/concat.hpp"
+#include "sim/engine/errors.hpp"
 #include "sim/world/simulation.hpp"
 
 namespace sim::world {
@@ -30,6 +33,8 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
     r.product_h100e.push_back(p.h100e);
   }
   for (const PolicySpec& pol : spec.policies) r.policy_ids.push_back(pol.id);
+  for (const DecisionSpec& d : spec.decisions)
+    r.decisions.push_back({d.id, d.month.str(), d.actor, world.choices().at(d.id), d.historical});
   r.metrics = metric_catalogue();
   return r;
 }
@@ -39,11 +44,22 @@ RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
   const std::uint64_t replicates = options.replicates.value_or(world.spec().scenario.replicates);
   const engine::Runner runner(world.calendar(), world.seed());
 
+  if (!options.resume_from.empty() && options.resume_from.size() != replicates)
+    throw ConfigError(concat("resuming ", replicates, " replicates needs as many checkpoints, not ",
+                             options.resume_from.size()));
   std::vector<ReplicateOutput> outputs(replicates);
+  std::vector<std::vector<Checkpoint>> checkpoints(replicates);
   engine::run_replicates(replicates, [&](std::uint64_t k) {
     const std::uint64_t r = options.first_replicate + k;
     Simulation sim(world, behaviours, r);
-    runner.run(sim, r, 0, options.progress);
+    if (!options.resume_from.empty()) sim.restore(options.resume_from[k]);
+    for (int t = sim.next_step(); t < world.calendar().size(); ++t) {
+      if (std::find(options.checkpoint_steps.begin(), options.checkpoint_steps.end(), t) !=
+          options.checkpoint_steps.end())
+        checkpoints[k].push_back({world.calendar().at(t).str(), r, sim.save()});
+      runner.step(sim, r, t);
+      if (options.progress) options.progress();
+    }
     outputs[k] = sim.take_output();
   });
 
@@ -55,6 +71,11 @@ RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
     results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
     for (EventRecord& e : out.events) results.events.push_back(std::move(e));
   }
+  for (std::vector<Checkpoint>& taken : checkpoints)
+    for (Checkpoint& c : taken) results.checkpoints.push_back(std::move(c));
+  // by month (YYYY-MM sorts as text), then replicate
+  std::stable_sort(results.checkpoints.begin(), results.checkpoints.end(),
+                   [](const Checkpoint& a, const Checkpoint& b) { return a.month < b.month; });
   return results;
 }
 

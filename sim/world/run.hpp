@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/engine/runner.hpp"
 #include "sim/world/behaviour.hpp"
@@ -17,6 +18,11 @@ struct RunOptions {
   std::uint64_t first_replicate = 0;        ///< run replicates first, first + 1, ...
   std::optional<std::uint64_t> replicates;  ///< how many; default: the scenario's
   engine::ProgressFn progress;              ///< called after each simulated month
+  /// Save each replicate's state at the start of these steps into RunResults::checkpoints.
+  std::vector<int> checkpoint_steps;
+  /// Continue replicate first_replicate + k from checkpoint resume_from[k] instead of step 0
+  /// (one per replicate, all of the same month); the months before come from the checkpoint.
+  std::vector<std::string> resume_from;
 };
 
 /// Runs replicates `first_replicate ..` of `world` (in parallel when the TBB arena allows) and

@@ -2,6 +2,36 @@
 
 namespace sim::world {
 
+namespace {
+
+constexpr std::string_view kLabFields[] = {"budget_usd_per_month", "budget_growth_per_year",
+                                           "algorithmic_efficiency", "depreciation_life_months",
+                                           "risk_tolerance"};
+constexpr std::string_view kChipmakerFields[] = {"target_inventory_months", "price_adjustment"};
+constexpr std::string_view kPolicyFields[] = {"rate",
+                                              "cost_increase",
+                                              "demand_factor",
+                                              "fab_capex_share",
+                                              "licence.approval_probability",
+                                              "quota.tpp_per_country"};
+
+}  // namespace
+
+std::span<const std::string_view> settable_fields(AgentKind kind) {
+  switch (kind) {
+    case AgentKind::ai_lab:
+      return kLabFields;
+    case AgentKind::chipmaker:
+      return kChipmakerFields;
+    case AgentKind::foundry:
+    case AgentKind::government:
+      return {};
+  }
+  return {};
+}
+
+std::span<const std::string_view> settable_policy_fields() { return kPolicyFields; }
+
 double* settable_field(AgentSpec& agent, std::string_view field) {
   switch (agent.kind) {
     case AgentKind::ai_lab:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "sim/world/scenario.hpp"
@@ -12,5 +13,9 @@ namespace sim::world {
 /// model uses it to apply them.
 double* settable_field(AgentSpec& agent, std::string_view field);
 double* settable_field(PolicySpec& policy, std::string_view field);
+
+/// Every field `settable_field` knows for agents of `kind` (possibly none), and for policies.
+std::span<const std::string_view> settable_fields(AgentKind kind);
+std::span<const std::string_view> settable_policy_fields();
 
 }  // namespace sim::world

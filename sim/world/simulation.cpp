@@ -26,6 +26,8 @@ enum MetricIndex : std::size_t {
   kCountryImportsLegal,
   kCountryImportsLicensed,
   kCountryImportsDiverted,
+  kCountryProduced,
+  kCountryPledged,
   kRevenue,
   kCogs,
   kGrossMargin,
@@ -83,6 +85,16 @@ std::vector<Metric> metric_catalogue() {
        "imports_diverted_units",
        "chips",
        "diverted chips received (seized shipments excluded)",
+       {}},
+      {A::country,
+       "chips_produced_units",
+       "chips",
+       "chips finished that month at the fabs in the country",
+       {}},
+      {A::country,
+       "investment_pledged_usd",
+       "USD",
+       "cumulative investment pledged (deals) to the country's government at month end",
        {}},
       {A::agent, "revenue_usd", "USD", "sales revenue that month", {}},
       {A::agent, "cogs_usd", "USD", "book value of the chips sold that month", {}},
@@ -149,6 +161,7 @@ std::vector<Metric> metric_catalogue() {
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
   const std::pair<MetricAxis, const char*> levels[] = {{A::country, "compute_stock_h100e"},
+                                                       {A::country, "investment_pledged_usd"},
                                                        {A::agent, "compute_stock_h100e"},
                                                        {A::agent, "investment_pledged_usd"},
                                                        {A::agent, "investment_built_usd"},
@@ -167,6 +180,7 @@ std::vector<Metric> metric_catalogue() {
 }
 
 void MonthTotals::reset(std::size_t agents, std::size_t products, std::size_t countries) {
+  produced_units.assign(countries, 0.0);
   imports_by_channel.assign(3 * countries, 0.0);
   delivered_h100e.assign(products * countries, 0.0);
   notional_h100e.assign(products * countries, 0.0);
@@ -521,6 +535,7 @@ void Simulation::produce(const engine::Step& step) {
                                       [&](const Batch& b) { return b.ready_step > step.index; });
     for (auto it = done; it != s.pipeline.end(); ++it) {
       s.inventory[it->product * n_countries + it->origin] += it->units;
+      state_.month.produced_units[it->origin] += it->units;
       s.inventory_value[it->product] += it->units * it->unit_value;
     }
     s.pipeline.erase(done, s.pipeline.end());
@@ -1151,6 +1166,7 @@ void Simulation::record(const engine::Step& step) {
   auto& v = output_.metric_values;
   auto agent_row = [&](MetricIndex m) { return v[m].data() + t * n; };
   const MonthTotals& month = state_.month;
+  next_step_ = step.index + 1;
 
   double* country_compute = v[kCountryCompute].data() + t * c;
   double* country_imports = v[kCountryImports].data() + t * c;
@@ -1193,6 +1209,10 @@ void Simulation::record(const engine::Step& step) {
       agent_row(kCommitments)[a] = committed;
     }
   }
+  for (std::size_t i = 0; i < c; ++i) v[kCountryProduced][t * c + i] = month.produced_units[i];
+  for (std::size_t a = 0; a < n; ++a)
+    for (const auto& [country, usd] : state_.pledged_in[a])
+      v[kCountryPledged][t * c + country] += usd;
   for (std::size_t ch = 0; ch < 3; ++ch)
     for (std::size_t i = 0; i < c; ++i)
       v[kCountryImportsLegal + ch][t * c + i] = month.imports_by_channel[ch * c + i];

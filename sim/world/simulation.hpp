@@ -37,6 +37,11 @@ class Simulation final : public engine::Model {
   void resolve(const engine::Step& step, const engine::StreamFactory& streams) override;
   void account(const engine::Step& step) override;
   void record(const engine::Step& step) override;
+  /// Checkpoints (sim/world/checkpoint.cpp): a Boost.Serialization binary archive of the state,
+  /// the event log and the output recorded so far.
+  std::string save() const override;
+  void restore(std::string_view bytes) override;
+  int next_step() const override { return next_step_; }
 
   const State& state() const { return state_; }
   /// Moves the recorded output out; call once after the last step.
@@ -63,6 +68,7 @@ class Simulation final : public engine::Model {
   std::vector<Intent> intents_;
   engine::EventLog log_;
   ReplicateOutput output_;
+  int next_step_ = 0;
 };
 
 }  // namespace sim::world

@@ -74,6 +74,7 @@ struct MonthTotals {
   std::vector<double> product_units_sold;     ///< per product
   std::vector<double> product_wafers;         ///< per product: wafers started
 
+  std::vector<double> produced_units;      ///< per country: chips finished at its fabs
   std::vector<double> imports_by_channel;  ///< [channel * countries + country], chips delivered
   std::vector<double> delivered_h100e;     ///< [product * countries + country], all channels
   std::vector<double> notional_h100e;      ///< [product * countries + country], see demand_units

@@ -259,6 +259,7 @@ World World::build(ScenarioSpec spec, const Choices& run_choices) {
   for (const DecisionSpec& d : s.decisions) {
     const auto chosen = choices.find(d.id);
     const std::string& option_id = chosen == choices.end() ? d.historical : chosen->second;
+    w.choices_[d.id] = option_id;
     for (const OptionSpec& o : d.options) {
       if (o.id != option_id) continue;
       Event marker;

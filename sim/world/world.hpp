@@ -61,6 +61,8 @@ class World {
   const ScenarioSpec& spec() const { return spec_; }
   const Calendar& calendar() const { return calendar_; }
   std::uint64_t seed() const { return spec_.scenario.seed; }
+  /// The option taken at each decision of the scenario (decision id -> option id).
+  const Choices& choices() const { return choices_; }
 
   std::size_t country_count() const { return spec_.countries.size(); }
   std::size_t product_count() const { return spec_.products.size(); }
@@ -137,6 +139,7 @@ class World {
   std::vector<std::size_t> government_of_;
   std::vector<Policy> policies_;
   std::vector<std::vector<Event>> events_by_step_;
+  Choices choices_;
   engine::AgentRegistry agents_;
   std::map<std::string, std::size_t> country_ids_, product_ids_, policy_ids_, deal_ids_;
 };

@@ -203,3 +203,84 @@ TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e]
   CHECK(run.err.empty());
   CHECK(fs::exists(example));
 }
+
+TEST_CASE("cli: a run continued from a checkpoint is bit-identical to a run from the start",
+          "[e2e][cli][checkpoint]") {
+  e2e::TempDir tmp;
+  const std::string saved = tmp / "saved.h5";
+  REQUIRE(chipsim("run -q --checkpoint-at 2025-04 -o " + quote(saved)).status == 0);
+  const auto checkpoints = sim::io::read_checkpoints(saved);
+  REQUIRE(checkpoints.size() == 1);
+  CHECK(checkpoints[0].month == "2025-04");
+
+  SECTION("with a different option at a decision of the checkpoint's month") {
+    const std::string branch = tmp / "branch.h5";
+    const std::string direct = tmp / "direct.h5";
+    REQUIRE(chipsim("run -q --from-checkpoint " + quote(saved + "@2025-04") +
+                    " --choose h20-april-2025=no-change -o " + quote(branch))
+                .status == 0);
+    REQUIRE(chipsim("run -q --choose h20-april-2025=no-change -o " + quote(direct)).status == 0);
+    CHECK(e2e::differences_besides_created(branch, direct).empty());
+    // the file records the option taken, in the scenario text and in /decisions
+    const auto r = sim::io::read_results(branch);
+    CHECK_THAT(r.resolved_yaml, Catch::Contains("h20-april-2025: no-change"));
+    REQUIRE_FALSE(r.decisions.empty());
+    CHECK(r.decisions[0].id == "h20-april-2025");
+    CHECK(r.decisions[0].option == "no-change");
+    CHECK(r.decisions[0].historical == "require-licence");
+  }
+  SECTION("with the historical options: the same numbers as the run that saved it") {
+    const std::string again = tmp / "again.h5";
+    const std::string plain = tmp / "plain.h5";
+    REQUIRE(chipsim("run -q --from-checkpoint " + quote(saved + "@2025-04") + " -o " + quote(again))
+                .status == 0);
+    REQUIRE(chipsim("run -q -o " + quote(plain)).status == 0);
+    CHECK(e2e::differences_besides_created(again, plain).empty());
+  }
+  SECTION("several replicates, each from its own state") {
+    const std::string small = tmp / "small.h5";
+    const std::string resumed = tmp / "resumed.h5";
+    const std::string whole = tmp / "whole.h5";
+    REQUIRE(chipsim("run -q " + quote(kGood) + " --replicates 3 --checkpoint-at 2024-06 -o " +
+                    quote(small))
+                .status == 0);
+    REQUIRE(sim::io::read_checkpoints(small).size() == 3);
+    REQUIRE(
+        chipsim("run -q --from-checkpoint " + quote(small + "@2024-06") + " -o " + quote(resumed))
+            .status == 0);
+    REQUIRE(chipsim("run -q " + quote(kGood) + " --replicates 3 -o " + quote(whole)).status == 0);
+    CHECK(e2e::differences_besides_created(resumed, whole).empty());
+  }
+  SECTION("what cannot continue is refused with status 2 and no file") {
+    const std::string out = tmp / "never.h5";
+    auto o = chipsim("run --from-checkpoint " + quote(saved + "@2025-06") + " -o " + quote(out));
+    CHECK(o.status == 2);
+    CHECK_THAT(o.err, Catch::Contains("no checkpoint at 2025-06; it has checkpoints at 2025-04"));
+    o = chipsim("run --from-checkpoint " + quote(saved + "@2025-04") +
+                " --choose diffusion-may-2025=keep --choose h20-april-2025=no-change -o " +
+                quote(out));
+    CHECK(o.status == 0);  // both decisions are from the checkpoint's month on
+    fs::remove(out);
+    o = chipsim("run --from-checkpoint " + quote(saved + "@2025-04") + " --set scenario.seed=3" +
+                " -o " + quote(out));
+    CHECK(o.status == 2);
+    CHECK_THAT(o.err, Catch::Contains("come from the checkpoint's file"));
+    o = chipsim("run --from-checkpoint " + quote(saved) + " -o " + quote(out));
+    CHECK(o.status == 2);
+    CHECK_THAT(o.err, Catch::Contains("expected FILE@YYYY-MM"));
+    o = chipsim("run --from-checkpoint " + quote(tmp / "missing.h5@2025-04") + " -o " + quote(out));
+    CHECK(o.status == 1);
+    CHECK_THAT(o.err, Catch::Contains("no such file"));
+    CHECK_FALSE(fs::exists(out));
+  }
+  SECTION("a decision before the checkpoint cannot be changed from it") {
+    const std::string later = tmp / "later.h5";
+    REQUIRE(chipsim("run -q --checkpoint-at 2025-06 -o " + quote(later)).status == 0);
+    const auto o = chipsim("run --from-checkpoint " + quote(later + "@2025-06") +
+                           " --choose h20-april-2025=no-change -o " + quote(tmp / "x.h5"));
+    CHECK(o.status == 2);
+    CHECK_THAT(o.err, Catch::Contains("decision 'h20-april-2025' is in 2025-04, before the "
+                                      "checkpoint (2025-06)"));
+    CHECK_FALSE(fs::exists(tmp / "x.h5"));
+  }
+}

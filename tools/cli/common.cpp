@@ -29,4 +29,11 @@ sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
   return choices;
 }
 
+std::vector<sim::io::Override> choice_overrides(const std::vector<std::string>& texts) {
+  std::vector<sim::io::Override> overrides;
+  for (const auto& [decision, option] : parse_choices(texts))
+    overrides.push_back(sim::io::choice_override(decision, option));
+  return overrides;
+}
+
 }  // namespace cli

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/io/scenario_loader.hpp"
 #include "sim/world/world.hpp"
 
 /// Small helpers the subcommands share.
@@ -14,5 +15,10 @@ std::string utc_now();
 /// Parses `--choose DECISION=OPTION` texts.
 /// @throws sim::ConfigError for a text that is not DECISION=OPTION.
 sim::world::Choices parse_choices(const std::vector<std::string>& texts);
+
+/// The same `--choose` texts as scenario overrides (`scenario.choices.DECISION=OPTION`), so that
+/// the stored scenario text records the options taken. @throws sim::ConfigError like
+/// parse_choices.
+std::vector<sim::io::Override> choice_overrides(const std::vector<std::string>& texts);
 
 }  // namespace cli

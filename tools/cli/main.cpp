@@ -44,6 +44,8 @@ struct RunArgs {
   std::vector<std::string> sets;
   std::vector<std::string> choices;
   std::vector<std::string> summary_months;
+  std::vector<std::string> checkpoint_at;  ///< YYYY-MM
+  std::string from_checkpoint;             ///< FILE@YYYY-MM
   bool force = false;
 };
 
@@ -58,37 +60,126 @@ std::vector<std::string> band_months(const std::vector<std::string>& asked,
 
 sim::io::FileSource file_source() { return sim::io::FileSource(sim::scenarios::embedded()); }
 
+/// The step of `month` (YYYY-MM) in the world's calendar, for `option`.
+/// @throws sim::ConfigError when it is not a month of the scenario.
+int step_of(const sim::world::World& world, const std::string& month, const char* option) {
+  const auto m = sim::engine::Month::parse(month);
+  if (!m || !world.calendar().contains(*m))
+    throw sim::ConfigError(sim::concat(option, " ", month, ": error: not a month of the scenario (",
+                                       world.calendar().first().str(), " to ",
+                                       world.calendar().last().str(), "); expected YYYY-MM"));
+  return world.calendar().step_of(*m);
+}
+
+/// Where a run continues from (`--from-checkpoint FILE@YYYY-MM`): the file's scenario text and
+/// the checkpoint of each replicate at that month.
+struct Resume {
+  std::string file;
+  std::string month;
+  sim::world::RunResults source;   ///< the file's run (scenario text, decisions)
+  std::vector<std::string> bytes;  ///< per replicate
+};
+
+Resume read_resume(const std::string& text) {
+  const auto at = text.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == text.size())
+    throw sim::ConfigError(sim::concat("--from-checkpoint ", text,
+                                       ": error: expected FILE@YYYY-MM, e.g. h20-2025.h5@2025-04"));
+  Resume r;
+  r.file = text.substr(0, at);
+  r.month = text.substr(at + 1);
+  r.source = sim::io::read_results(r.file);
+  std::vector<std::string> months;
+  for (sim::world::Checkpoint& c : sim::io::read_checkpoints(r.file)) {
+    if (months.empty() || months.back() != c.month) months.push_back(c.month);
+    if (c.month != r.month) continue;
+    if (c.replicate != r.bytes.size())
+      throw sim::IoError(sim::concat(r.file, ": /checkpoints/", r.month, ": replicate ",
+                                     r.bytes.size(), " is missing"));
+    r.bytes.push_back(std::move(c.bytes));
+  }
+  if (r.bytes.empty()) {
+    std::string held;
+    for (const std::string& m : months) held += (held.empty() ? "" : ", ") + m;
+    throw sim::ConfigError(sim::concat(
+        "--from-checkpoint ", text, ": error: ", r.file, " has no checkpoint at ", r.month,
+        months.empty() ? "; it has none (write one with chipsim run --checkpoint-at YYYY-MM)"
+                       : "; it has checkpoints at " + held));
+  }
+  if (r.bytes.size() != r.source.replicates)
+    throw sim::IoError(sim::concat(r.file, ": /checkpoints/", r.month, ": ", r.bytes.size(),
+                                   " replicates, expected ", r.source.replicates));
+  return r;
+}
+
+/// Refuses choices that would change a decision the checkpoint has already taken.
+void check_resumable(const sim::world::World& world, const Resume& resume) {
+  const sim::engine::Month month = *sim::engine::Month::parse(resume.month);
+  for (const sim::world::DecisionRecord& taken : resume.source.decisions) {
+    const auto d = sim::engine::Month::parse(taken.month);
+    const auto now = world.choices().find(taken.id);
+    if (!d || !(*d < month) || now == world.choices().end() || now->second == taken.option)
+      continue;
+    throw sim::ConfigError(sim::concat(
+        "--choose ", taken.id, "=", now->second, ": error: decision '", taken.id, "' is in ",
+        taken.month, ", before the checkpoint (", resume.month, "), where '", taken.option,
+        "' was taken; choose only at decisions from ", resume.month, " on, or checkpoint earlier"));
+  }
+}
+
 int run_command(const RunArgs& args, bool quiet) {
+  std::optional<Resume> resume;
   sim::io::LoadOptions options;
+  if (!args.from_checkpoint.empty()) {
+    if (!args.scenario.empty() || !args.sets.empty() || args.seed || args.replicates)
+      throw sim::ConfigError(
+          "--from-checkpoint: error: the scenario, its values, seed and replicates come from the "
+          "checkpoint's file; give only --choose (and -o, --checkpoint-at, --summary-months)");
+    resume = read_resume(args.from_checkpoint);
+  }
   for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
   // as overrides, so that the stored scenario text reproduces the run
   if (args.seed) options.overrides.push_back({"scenario.seed", std::to_string(*args.seed)});
   if (args.replicates)
     options.overrides.push_back({"scenario.replicates", std::to_string(*args.replicates)});
+  for (sim::io::Override& o : cli::choice_overrides(args.choices))
+    options.overrides.push_back(std::move(o));
   const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
-  sim::world::ScenarioSpec spec = sim::io::load_scenario(path, file_source(), options);
+  sim::world::ScenarioSpec spec =
+      resume ? sim::io::load_scenario_text(resume->source.resolved_yaml,
+                                           resume->file + ":/scenario/resolved_yaml", file_source(),
+                                           options)
+             : sim::io::load_scenario(path, file_source(), options);
   const std::string output = args.output.empty() ? spec.scenario.name + ".h5" : args.output;
   std::error_code ec;
   if (!args.force && std::filesystem::exists(output, ec)) {
     std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
     return kBadInput;
   }
-  const sim::world::World world =
-      sim::world::World::build(std::move(spec), cli::parse_choices(args.choices));
-  for (const std::string& month : args.summary_months) {
-    const auto m = sim::engine::Month::parse(month);
-    if (!m || !world.calendar().contains(*m))
-      throw sim::ConfigError(
-          sim::concat("--summary-months: ", month, " is not a month of the scenario (",
-                      world.calendar().first().str(), " to ", world.calendar().last().str(), ")"));
+  const sim::world::World world = sim::world::World::build(std::move(spec));
+  for (const std::string& month : args.summary_months) step_of(world, month, "--summary-months");
+  sim::world::RunOptions run_options;
+  int first_step = 0;
+  if (resume) {
+    check_resumable(world, *resume);
+    first_step = step_of(world, resume->month, "--from-checkpoint");
+    run_options.resume_from = std::move(resume->bytes);
+  }
+  for (const std::string& month : args.checkpoint_at) {
+    const int step = step_of(world, month, "--checkpoint-at");
+    if (step < first_step)
+      throw sim::ConfigError(sim::concat("--checkpoint-at ", month,
+                                         ": error: before the checkpoint this run continues from (",
+                                         resume->month, ")"));
+    run_options.checkpoint_steps.push_back(step);
   }
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
 
-  sim::world::RunOptions run_options;
   const std::uint64_t replicates = world.spec().scenario.replicates;
-  cli::ProgressBar bar("running", replicates * static_cast<std::uint64_t>(world.calendar().size()),
-                       !quiet);
+  cli::ProgressBar bar(
+      "running", replicates * static_cast<std::uint64_t>(world.calendar().size() - first_step),
+      !quiet);
   run_options.progress = [&bar] { bar.tick(); };
   sim::world::RunResults results = sim::world::run_world(world, behaviours, run_options);
   bar.finish();
@@ -199,6 +290,12 @@ int main(int argc, char** argv) {
                   "Months (YYYY-MM) of the summary's table across replicates: mean and 5/50/95% "
                   "quantiles (default: the last month, when there are several replicates)")
       ->delimiter(',');
+  run->add_option("--checkpoint-at", run_args.checkpoint_at,
+                  "Save each replicate's complete state at the start of this month (YYYY-MM) "
+                  "into the result file, to branch from later (repeatable)");
+  run->add_option("--from-checkpoint", run_args.from_checkpoint,
+                  "Continue from a checkpoint, FILE@YYYY-MM, with the scenario of FILE and the "
+                  "options given by --choose at decisions from that month on");
   run->add_flag("--force", run_args.force, "Overwrite an existing result file");
   run->add_flag("-q,--quiet", quiet, "No progress bar and no summary");
 

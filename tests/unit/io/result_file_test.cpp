@@ -89,6 +89,8 @@ RunResults sample_results() {
   r.created_utc = "2025-01-02T03:04:05Z";
   r.resolved_yaml = "name: tiny Zürich\nseed: 42\nmonths: 3\n# ✓ UTF-8\n";
   r.months = {"2025-01", "2025-02", "2025-03"};
+  r.decisions = {{"h20-april", "2025-02", "us_gov", "no-change", "require-licence"},
+                 {"tariff", "2025-03", "us_gov", "none", "none"}};
   r.country_ids = {"US", "CH"};
   r.country_blocs = {"us_aligned", "neutral"};
   r.agent_ids = {"us_gov", "nvidia", "lab_zürich"};
@@ -122,6 +124,14 @@ void require_equal(const RunResults& a, const RunResults& b) {
   CHECK(a.replicates == b.replicates);
   CHECK(a.created_utc == b.created_utc);
   CHECK(a.resolved_yaml == b.resolved_yaml);
+  REQUIRE(a.decisions.size() == b.decisions.size());
+  for (std::size_t i = 0; i < a.decisions.size(); ++i) {
+    CHECK(a.decisions[i].id == b.decisions[i].id);
+    CHECK(a.decisions[i].month == b.decisions[i].month);
+    CHECK(a.decisions[i].actor == b.decisions[i].actor);
+    CHECK(a.decisions[i].option == b.decisions[i].option);
+    CHECK(a.decisions[i].historical == b.decisions[i].historical);
+  }
   CHECK(a.months == b.months);
   CHECK(a.country_ids == b.country_ids);
   CHECK(a.country_blocs == b.country_blocs);
@@ -405,5 +415,65 @@ TEST_CASE("io::read_results: rejects what is not a chipsim result file", "[io][h
                 " -s /calendar -d /calendar") == 0);
     REQUIRE_THROWS_WITH(sim::io::read_results(partial),
                         Catch::Contains(partial) && Catch::Contains("format_version"));
+  }
+}
+
+TEST_CASE("io::write_results: checkpoints are stored by month and replicate, byte for byte",
+          "[io][hdf5][checkpoint]") {
+  const TempDir dir;
+  const std::string path = dir.file("run.h5");
+  RunResults r = sample_results();
+  std::string binary = "chipsim\0\xff\x01 state";
+  binary.push_back('\0');  // embedded and trailing NULs survive
+  r.checkpoints = {{"2025-02", 0, binary}, {"2025-02", 1, "replicate one"}, {"2025-03", 0, ""}};
+  sim::io::write_results(path, r);
+  const std::vector<sim::world::Checkpoint> back = sim::io::read_checkpoints(path);
+  REQUIRE(back.size() == 3);
+  CHECK(back[0].month == "2025-02");
+  CHECK(back[0].replicate == 0);
+  CHECK(back[0].bytes == binary);
+  CHECK(back[1].replicate == 1);
+  CHECK(back[1].bytes == "replicate one");
+  CHECK(back[2].month == "2025-03");
+  CHECK(back[2].bytes.empty());
+  // a file without checkpoints has none, and read_results is unchanged by them
+  require_equal(sim::io::read_results(path), r);
+  sim::io::write_results(path, sample_results());
+  CHECK(sim::io::read_checkpoints(path).empty());
+}
+
+TEST_CASE("io::write_results: a historical path is stored beside the run under /history",
+          "[io][hdf5][replay]") {
+  const TempDir dir;
+  const std::string path = dir.file("replay.h5");
+  const RunResults branch = sample_results();
+  RunResults history = sample_results();
+  history.resolved_yaml = "name: history\n";
+  history.metrics[0].values[1][2] = 1234.5;
+  history.decisions[0].option = "require-licence";
+  history.events.pop_back();
+  sim::io::write_results(path, branch, &history);
+
+  CHECK(sim::io::has_history(path));
+  require_equal(sim::io::read_results(path), branch);
+  const RunResults back = sim::io::read_history(path);
+  CHECK(back.resolved_yaml == "name: history\n");
+  CHECK(back.metrics[0].values[1][2] == 1234.5);
+  CHECK(back.decisions[0].option == "require-licence");
+  CHECK(back.events.size() == branch.events.size() - 1);
+  CHECK(back.months == branch.months);  // identity and dimensions are the run's
+
+  SECTION("a file without one says so") {
+    sim::io::write_results(path, branch);
+    CHECK_FALSE(sim::io::has_history(path));
+    CHECK_THROWS_WITH(sim::io::read_history(path), Catch::Contains("no historical path"));
+  }
+  SECTION("a history of another shape is refused before anything is written") {
+    history.months.pop_back();
+    for (Metric& m : history.metrics)
+      for (auto& block : m.values) block.resize(block.size() / 3 * 2);
+    const std::string other = dir.file("other.h5");
+    CHECK_THROWS_AS(sim::io::write_results(other, branch, &history), sim::IoError);
+    CHECK_FALSE(fs::exists(other));
   }
 }
