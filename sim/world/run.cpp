@@ -39,6 +39,18 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
   return r;
 }
 
+RunResults gather_results(const World& world, std::vector<ReplicateOutput> outputs) {
+  RunResults results = describe_world(world, world.seed(), outputs.size());
+  for (std::size_t m = 0; m < results.metrics.size(); ++m)
+    for (ReplicateOutput& out : outputs)
+      results.metrics[m].values.push_back(std::move(out.metric_values[m]));
+  for (ReplicateOutput& out : outputs) {
+    results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
+    for (EventRecord& e : out.events) results.events.push_back(std::move(e));
+  }
+  return results;
+}
+
 RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
                      const RunOptions& options) {
   const std::uint64_t replicates = options.replicates.value_or(world.spec().scenario.replicates);
@@ -63,14 +75,7 @@ RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
     outputs[k] = sim.take_output();
   });
 
-  RunResults results = describe_world(world, world.seed(), replicates);
-  for (std::size_t m = 0; m < results.metrics.size(); ++m)
-    for (ReplicateOutput& out : outputs)
-      results.metrics[m].values.push_back(std::move(out.metric_values[m]));
-  for (ReplicateOutput& out : outputs) {
-    results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
-    for (EventRecord& e : out.events) results.events.push_back(std::move(e));
-  }
+  RunResults results = gather_results(world, std::move(outputs));
   for (std::vector<Checkpoint>& taken : checkpoints)
     for (Checkpoint& c : taken) results.checkpoints.push_back(std::move(c));
   // by month (YYYY-MM sorts as text), then replicate

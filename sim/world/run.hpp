@@ -12,6 +12,8 @@
 
 namespace sim::world {
 
+struct ReplicateOutput;  // sim/world/simulation.hpp
+
 /// Which replicates to run. The seed is the scenario's (`scenario.seed`): override it in the
 /// scenario (`--set scenario.seed=N`) so that the stored scenario text reproduces the run.
 struct RunOptions {
@@ -30,6 +32,9 @@ struct RunOptions {
 /// replicates run beside it. The same seed gives bit-identical results at any thread count.
 RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
                      const RunOptions& options = {});
+
+/// The results of replicates first, first + 1, ... from their outputs, in that order.
+RunResults gather_results(const World& world, std::vector<ReplicateOutput> outputs);
 
 /// The identity and dimension fields of a result for `world` (no metric values).
 RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t replicates);

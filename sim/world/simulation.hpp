@@ -44,6 +44,10 @@ class Simulation final : public engine::Model {
   int next_step() const override { return next_step_; }
 
   const State& state() const { return state_; }
+  /// The events logged so far and the output recorded so far (months up to next_step() - 1),
+  /// for showing a run while it goes (chipsim replay).
+  const std::vector<engine::LoggedEvent>& logged() const { return log_.entries(); }
+  const ReplicateOutput& output() const { return output_; }
   /// Moves the recorded output out; call once after the last step.
   ReplicateOutput take_output();
 

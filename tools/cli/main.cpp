@@ -28,6 +28,8 @@
 #include "tools/cli/compare_command.hpp"
 #include "tools/cli/network_command.hpp"
 #include "tools/cli/progress.hpp"
+#include "tools/cli/replay_command.hpp"
+#include "tools/cli/report_command.hpp"
 #include "tools/cli/sweep_command.hpp"
 
 namespace {
@@ -340,6 +342,12 @@ int main(int argc, char** argv) {
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
 
+  cli::ReportArgs report_args;
+  CLI::App* report = cli::add_report_command(app, report_args);
+
+  cli::ReplayArgs replay_args;
+  CLI::App* replay = cli::add_replay_command(app, replay_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -359,6 +367,8 @@ int main(int argc, char** argv) {
     if (*network) return cli::network_command(network_args, file_source());
     if (*sweep) return cli::sweep_command(sweep_args, file_source());
     if (*compare) return cli::compare_command(compare_args);
+    if (*report) return cli::report_command(report_args);
+    if (*replay) return cli::replay_command(replay_args, file_source(), std::cin, std::cout);
     if (*exporter) return export_command(export_file, export_csv, export_force, quiet);
   } catch (const sim::ConfigError& e) {
     std::cerr << e.what() << "\n";
