@@ -104,8 +104,11 @@ class Results:
         has_morris: True when the file has ``/sweep/morris``.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, history=False):
         self.path = os.fspath(path)
+        # a replay file (chipsim replay -o) holds the historical path under /history
+        self.history = bool(history)
+        self._base = "history/" if history else ""
         try:
             f = h5py.File(self.path, "r")
         except OSError as error:  # h5py's message does not always name the file
@@ -119,6 +122,9 @@ class Results:
                 raise ValueError(f"{self.path}: format_version {version}; this reader knows "
                                  f"version {FORMAT_VERSION} only")
             self.format_version = version
+            if self.history and "history" not in f:
+                raise ValueError(f"{self.path}: no historical path (/history); chipsim replay "
+                                 "-o writes one beside the branch")
             self.scenario_name = _attr_text(f, "scenario_name")
             self.seed = int(f.attrs["seed"]) if "seed" in f.attrs else None
             self.replicates = int(f.attrs["replicates"])
@@ -138,7 +144,7 @@ class Results:
 
             self.metrics = {}
             for axis in AXES:
-                group = f.get(f"metrics/{axis}")
+                group = f.get(f"{self._base}metrics/{axis}")
                 self.metrics[axis] = list(group.keys()) if group is not None else []
 
             self.is_sweep = "sweep_points" in f.attrs
@@ -163,7 +169,17 @@ class Results:
     def scenario_yaml(self) -> str:
         """The resolved scenario (``/scenario/resolved_yaml``): running it reproduces a run file."""
         with h5py.File(self.path, "r") as f:
-            return _text(f["scenario/resolved_yaml"][()])
+            return _text(f[f"{self._base}scenario/resolved_yaml"][()])
+
+    def decisions(self) -> pd.DataFrame:
+        """The decision points (``/decisions``): ``id, month, actor, option, historical``, one
+        row each; empty when the scenario has none."""
+        columns = ["id", "month", "actor", "option", "historical"]
+        with h5py.File(self.path, "r") as f:
+            group = f.get(f"{self._base}decisions")
+            if group is None:
+                return pd.DataFrame(columns=columns)
+            return pd.DataFrame({c: _strings(f, f"{self._base}decisions/{c}") for c in columns})
 
     def countries_table(self) -> pd.DataFrame:
         """Countries: columns [country, bloc]."""
@@ -206,7 +222,7 @@ class Results:
             axis, _, name = axis.partition("/")
         if axis not in AXES:
             raise KeyError(f"unknown metric axis {axis!r}; expected one of {list(AXES)}")
-        path = f"metrics/{axis}/{name}"
+        path = f"{self._base}metrics/{axis}/{name}"
         with h5py.File(self.path, "r") as f:
             if path not in f:
                 raise KeyError(f"{self.path}: no metric /{path}; {axis} metrics: "
@@ -237,7 +253,7 @@ class Results:
         level.
         """
         with h5py.File(self.path, "r") as f:
-            ds = f["metrics/country/compute_stock_h100e"]
+            ds = f[f"{self._base}metrics/country/compute_stock_h100e"]
             stock = ds[()]
             units = _attr_text(ds, "units")
         bloc_of = np.array([self.country_bloc[c] for c in self.countries], dtype=object)
@@ -262,7 +278,7 @@ class Results:
         ``df.attrs['units']`` = ``{'units': 'chips', 'value_usd': 'USD'}``.
         """
         with h5py.File(self.path, "r") as f:
-            rows = self._table(f, "trade/flows")
+            rows = self._table(f, f"{self._base}trade/flows")
         out = self._table_frame(rows)
         out["product"] = _lookup(self.products, rows["product"])
         out["seller"] = _lookup(self.agents, rows["seller"])
@@ -284,7 +300,7 @@ class Results:
         per row of the HDF5 table, in its order.
         """
         with h5py.File(self.path, "r") as f:
-            rows = self._table(f, "events")
+            rows = self._table(f, f"{self._base}events")
         out = self._table_frame(rows)
         out["actor"] = _lookup(self.agents, rows["actor"], missing="")
         out["kind"] = np.array(_texts(rows["kind"]), dtype=object)
@@ -413,12 +429,13 @@ class Results:
         return df.reset_index(drop=True)
 
 
-def open_results(path) -> Results:
-    """Opens a chipsim result file (``chipsim run`` or ``chipsim sweep``).
+def open_results(path, history=False) -> Results:
+    """Opens a chipsim result file (``chipsim run`` or ``chipsim sweep``); with ``history``,
+    the historical path a ``chipsim replay -o`` file holds beside its branch.
 
     Reads the labels (months, ids, blocs, metric names, sweep parameters) at once; series and
     tables are read when asked for. Raises ``ValueError`` if the file lacks the root attribute
     ``format_version`` or has a version other than 1, and ``OSError`` (naming the file) if it
     is missing or not HDF5.
     """
-    return Results(path)
+    return Results(path, history)

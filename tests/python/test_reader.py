@@ -56,7 +56,7 @@ outputs:
 """
 
 tmp = None  # the temporary directory, set up once for all tests
-RUN = GRID = MORRIS = None
+RUN = GRID = MORRIS = REPLAY = None
 
 
 def chipsim(*args):
@@ -68,9 +68,11 @@ def chipsim(*args):
 
 
 def setUpModule():
-    global tmp, RUN, GRID, MORRIS
+    global tmp, RUN, GRID, MORRIS, REPLAY
     tmp = tempfile.TemporaryDirectory(prefix="chipsim-python-")
     RUN = os.path.join(tmp.name, "r.h5")
+    REPLAY = os.path.join(tmp.name, "replay.h5")
+    chipsim("replay", "-q", "--choose", "h20-april-2025=no-change", "-o", REPLAY)
     GRID = os.path.join(tmp.name, "s.h5")
     MORRIS = os.path.join(tmp.name, "m.h5")
     chipsim("run", SMALL, "--replicates", "3", "-o", RUN, "-q")
@@ -342,6 +344,32 @@ class Example(unittest.TestCase):
         code, text = self.plot(GRID, "--point", "2", "-o", os.path.join(tmp.name, "x.png"))
         self.assertEqual(code, 2, text)
         self.assertIn("out of range", text)
+
+
+class ReplayFile(unittest.TestCase):
+    """A replay file: the branch at the root, history under /history."""
+
+    def test_branch_and_history(self):
+        branch = chipsim_results.open_results(REPLAY)
+        history = chipsim_results.open_results(REPLAY, history=True)
+        decisions = branch.decisions().set_index("id")
+        self.assertEqual(decisions.loc["h20-april-2025", "option"], "no-change")
+        self.assertEqual(decisions.loc["h20-april-2025", "historical"], "require-licence")
+        self.assertEqual(history.decisions().set_index("id").loc["h20-april-2025", "option"],
+                         "require-licence")
+        for r, group in ((branch, ""), (history, "history/")):
+            df = r.metric("country", "compute_stock_h100e")
+            stock = raw(REPLAY, f"{group}metrics/country/compute_stock_h100e")
+            last = df[(df.month == r.months[-1]) & (df.country == "chn")]
+            self.assertEqual(last.value.iloc[0], stock[0, -1, r.countries.index("chn")])
+            self.assertEqual(len(r.events()), len(raw(REPLAY, f"{group}events")))
+        self.assertIn("h20-april-2025: no-change", branch.scenario_yaml())
+        self.assertNotIn("h20-april-2025: no-change", history.scenario_yaml())
+
+    def test_run_file_has_no_history(self):
+        with self.assertRaises(ValueError):
+            chipsim_results.open_results(RUN, history=True)
+        self.assertTrue(chipsim_results.open_results(RUN).decisions().empty)
 
 
 if __name__ == "__main__":
