@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/format.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 
@@ -57,22 +58,6 @@ std::size_t index_of(const std::vector<std::string>& ids, const std::string& id)
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (ids[i] == id) return i;
   return ids.size();
-}
-
-std::string human(double v) {
-  char buf[32];
-  const double a = std::fabs(v);
-  if (a >= 1e12)
-    std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
-  else if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e3)
-    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
 }
 
 }  // namespace
@@ -148,8 +133,9 @@ std::string format_branch_summary(const std::vector<BranchRow>& rows, const std:
     }
     const std::string label = sim::concat(r.label, " (", r.units, ")");
     std::snprintf(line, sizeof line, "%-34.34s %10s %10s %11s %9s\n", label.c_str(),
-                  human(r.history).c_str(), human(r.branch).c_str(),
-                  (diff == 0 ? std::string("0") : sign + human(diff)).c_str(), change.c_str());
+                  human_number(r.history).c_str(), human_number(r.branch).c_str(),
+                  (diff == 0 ? std::string("0") : sign + human_number(diff)).c_str(),
+                  change.c_str());
     out << line;
   }
   return out.str();

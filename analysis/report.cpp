@@ -17,12 +17,15 @@
 
 #include "analysis/compare.hpp"
 #include "analysis/detail/report_assets.hpp"
+#include "analysis/format.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 
 namespace analysis {
 
 namespace {
+
+std::string json_string_html(std::string_view text) { return json_string(text, true); }
 
 using sim::concat;
 using sim::world::Channel;
@@ -62,54 +65,6 @@ std::string html(std::string_view text) {
   return out;
 }
 
-/// A JSON string (RFC 8259) that is also safe inside an HTML `<script>` element: `<`, `>` and
-/// `&` become \u escapes, so no text can close the element or open a comment in it, and so do
-/// U+2028 and U+2029, which JavaScript source (unlike JSON) does not allow in a string.
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '<':
-        out += "\\u003c";
-        break;
-      case '>':
-        out += "\\u003e";
-        break;
-      case '&':
-        out += "\\u0026";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else if (text.substr(i, 3) == "\xE2\x80\xA8" || text.substr(i, 3) == "\xE2\x80\xA9") {
-          out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-          i += 2;
-        } else {
-          out += c;  // other UTF-8 passes through unchanged
-        }
-    }
-  }
-  return out + "\"";
-}
-
 /// The shortest text that reads back as exactly `v`; JSON has no NaN or infinity: null.
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
@@ -134,7 +89,7 @@ std::string json_strings(const std::vector<std::string>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    out += json_string(values[i]);
+    out += json_string_html(values[i]);
   }
   return out + "]";
 }
@@ -499,11 +454,11 @@ void event_list(std::ostream& out, const RunResults& r,
 void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
                     const std::vector<const sim::world::EventRecord*>& events) {
   const RunResults& r = run.results;
-  out << "{\"label\":" << json_string(run.label) << ",\"scenario\":" << json_string(r.scenario_name)
-      << ",\"seed\":" << r.seed << ",\"replicates\":" << r.replicates
-      << ",\"months\":" << json_strings(r.months);
+  out << "{\"label\":" << json_string_html(run.label)
+      << ",\"scenario\":" << json_string_html(r.scenario_name) << ",\"seed\":" << r.seed
+      << ",\"replicates\":" << r.replicates << ",\"months\":" << json_strings(r.months);
 
-  out << ",\"stock\":{\"units\":" << json_string(d.stock_units) << ",\"blocs\":[";
+  out << ",\"stock\":{\"units\":" << json_string_html(d.stock_units) << ",\"blocs\":[";
   for (std::size_t b = 0; b < d.blocs.size(); ++b) {
     std::vector<double> m, lo, hi;
     for (const Band& band : d.stock[b]) {
@@ -511,7 +466,7 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
       lo.push_back(band.q05);
       hi.push_back(band.q95);
     }
-    out << (b > 0 ? "," : "") << "{\"id\":" << json_string(d.blocs[b])
+    out << (b > 0 ? "," : "") << "{\"id\":" << json_string_html(d.blocs[b])
         << ",\"mean\":" << json_numbers(m) << ",\"q05\":" << json_numbers(lo)
         << ",\"q95\":" << json_numbers(hi) << "}";
   }
@@ -521,16 +476,17 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
     std::vector<double> m;
     for (const std::vector<double>& per_rep : d.chips[ch])
       m.push_back(per_rep.empty() ? 0.0 : mean(per_rep));
-    out << (ch > 0 ? "," : "") << "{\"id\":" << json_string(sim::world::channel_name(kChannels[ch]))
+    out << (ch > 0 ? "," : "")
+        << "{\"id\":" << json_string_html(sim::world::channel_name(kChannels[ch]))
         << ",\"mean\":" << json_numbers(m) << "}";
   }
 
   const auto firms_json = [&out](const char* key, const std::string& units,
                                  const std::vector<FirmSeries>& firms) {
-    out << "]},\"" << key << "\":{\"units\":" << json_string(units) << ",\"firms\":[";
+    out << "]},\"" << key << "\":{\"units\":" << json_string_html(units) << ",\"firms\":[";
     for (std::size_t i = 0; i < firms.size(); ++i)
-      out << (i > 0 ? "," : "") << "{\"id\":" << json_string(firms[i].id)
-          << ",\"kind\":" << json_string(firms[i].kind)
+      out << (i > 0 ? "," : "") << "{\"id\":" << json_string_html(firms[i].id)
+          << ",\"kind\":" << json_string_html(firms[i].kind)
           << ",\"mean\":" << json_numbers(firms[i].mean) << "}";
   };
   firms_json("revenue", d.revenue_units, d.revenue);
@@ -543,33 +499,34 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
     const sim::world::EventRecord& e = *events[i];
     const auto k = std::find(kinds.begin(), kinds.end(), e.kind) - kinds.begin();
     out << (i > 0 ? "," : "") << "[" << e.month << "," << k << ","
-        << json_string(e.actor >= 0 ? r.agent_ids[static_cast<std::size_t>(e.actor)] : "") << ","
-        << json_string(e.text) << "]";
+        << json_string_html(e.actor >= 0 ? r.agent_ids[static_cast<std::size_t>(e.actor)] : "")
+        << "," << json_string_html(e.text) << "]";
   }
   out << "]}}";
 }
 
 void write_difference_json(std::ostream& out, const std::vector<ReportRun>& runs,
                            const Difference& diff) {
-  out << "{\"a\":" << json_string(runs.front().label)
-      << ",\"b\":" << json_string(runs[diff.b].label) << ",\"run\":" << diff.b;
+  out << "{\"a\":" << json_string_html(runs.front().label)
+      << ",\"b\":" << json_string_html(runs[diff.b].label) << ",\"run\":" << diff.b;
   if (!diff.comparison) {
-    out << ",\"error\":" << json_string(diff.error) << ",\"groups\":[]}";
+    out << ",\"error\":" << json_string_html(diff.error) << ",\"groups\":[]}";
     return;
   }
   const Comparison& c = *diff.comparison;
-  out << ",\"month\":" << json_string(c.month) << ",\"flows_from\":" << json_string(c.flows_from)
-      << ",\"pairs\":" << c.pairs << ",\"method\":" << json_string(method_name(c.interval.method))
+  out << ",\"month\":" << json_string_html(c.month)
+      << ",\"flows_from\":" << json_string_html(c.flows_from) << ",\"pairs\":" << c.pairs
+      << ",\"method\":" << json_string_html(method_name(c.interval.method))
       << ",\"level\":" << json_number(c.interval.level) << ",\"groups\":[";
   for (std::size_t g = 0; g < diff.groups.size(); ++g) {
     const DiffGroup& group = diff.groups[g];
-    out << (g > 0 ? "," : "") << "{\"id\":" << json_string(group.id)
-        << ",\"title\":" << json_string(group.title) << ",\"units\":" << json_string(group.units)
-        << ",\"rows\":[";
+    out << (g > 0 ? "," : "") << "{\"id\":" << json_string_html(group.id)
+        << ",\"title\":" << json_string_html(group.title)
+        << ",\"units\":" << json_string_html(group.units) << ",\"rows\":[";
     for (std::size_t i = 0; i < group.rows.size(); ++i) {
       const DiffRow& row = group.rows[i];
       const PairedDifference& s = row.stats;
-      out << (i > 0 ? "," : "") << "{\"label\":" << json_string(row.label) << ",\"n\":" << s.n
+      out << (i > 0 ? "," : "") << "{\"label\":" << json_string_html(row.label) << ",\"n\":" << s.n
           << ",\"mean_a\":" << json_number(s.mean_a) << ",\"mean_b\":" << json_number(s.mean_b)
           << ",\"mean_diff\":" << json_number(s.mean_diff)
           << ",\"ci_low\":" << (s.ci ? json_number(s.ci->low) : "null")
@@ -727,7 +684,7 @@ void write_report(std::ostream& out, const std::vector<ReportRun>& runs,
          "no network.</p>\n</footer>\n"
       << "<pre id=\"render-check\" hidden></pre>\n"
       << "<script type=\"application/json\" id=\"report-data\">\n{\"generator\":"
-      << json_string(options.generator) << ",\"chart_js\":" << json_string(chart_version)
+      << json_string_html(options.generator) << ",\"chart_js\":" << json_string_html(chart_version)
       << ",\"runs\":[";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (i > 0) out << ",\n";

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/format.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 
@@ -21,22 +22,6 @@ const sim::world::Metric& require(const RunResults& r, MetricAxis axis, const ch
     throw sim::IoError(
         sim::concat("result has no metric /metrics/", sim::world::axis_name(axis), "/", name));
   return *m;
-}
-
-std::string human(double v) {
-  char buf[32];
-  const double a = v < 0 ? -v : v;
-  if (a >= 1e12)
-    std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
-  else if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e3)
-    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
 }
 
 }  // namespace
@@ -94,12 +79,15 @@ std::string format_summary(const RunResults& r) {
       << " to " << h.last_month << ", seed " << r.seed << ", " << r.replicates << " replicate"
       << (r.replicates == 1 ? "" : "s") << (r.replicates > 1 ? " (means shown)" : "") << "\n";
   out << "  compute stock at " << h.last_month << " (H100e):";
-  for (const auto& [bloc, v] : h.compute_by_bloc_h100e) out << "  " << bloc << " " << human(v);
+  for (const auto& [bloc, v] : h.compute_by_bloc_h100e)
+    out << "  " << bloc << " " << human_number(v);
   out << "\n  chipmaker revenue, whole run (USD):";
-  for (const auto& [id, v] : h.revenue_by_chipmaker_usd) out << "  " << id << " " << human(v);
-  out << "\n  chips sold: " << human(h.chips_sold) << " (legal " << human(h.chips_legal)
-      << ", licensed " << human(h.chips_licensed) << ", diverted " << human(h.chips_diverted)
-      << ")\n  events logged: " << h.events << "\n";
+  for (const auto& [id, v] : h.revenue_by_chipmaker_usd)
+    out << "  " << id << " " << human_number(v);
+  out << "\n  chips sold: " << human_number(h.chips_sold) << " (legal "
+      << human_number(h.chips_legal) << ", licensed " << human_number(h.chips_licensed)
+      << ", diverted " << human_number(h.chips_diverted) << ")\n  events logged: " << h.events
+      << "\n";
   return out.str();
 }
 
@@ -155,9 +143,9 @@ std::string format_bands(const std::vector<BandRow>& rows, std::uint64_t replica
   out << "  " << replicates << " replicates: mean and 5/50/95% quantiles\n" << line;
   for (const BandRow& row : rows) {
     std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", row.metric.c_str(),
-                  row.entity.c_str(), row.month.c_str(), human(row.band.mean).c_str(),
-                  human(row.band.q05).c_str(), human(row.band.q50).c_str(),
-                  human(row.band.q95).c_str());
+                  row.entity.c_str(), row.month.c_str(), human_number(row.band.mean).c_str(),
+                  human_number(row.band.q05).c_str(), human_number(row.band.q50).c_str(),
+                  human_number(row.band.q95).c_str());
     out << line;
   }
   return out.str();

@@ -17,6 +17,7 @@
 
 #include "agents/register.hpp"
 #include "analysis/branch.hpp"
+#include "analysis/format.hpp"
 #include "scenarios/embedded.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
@@ -104,20 +105,6 @@ std::string wrap(const std::string& text, const std::string& first, const std::s
     for (const std::string& piece : pieces) place(piece);
   }
   return out + "\n";
-}
-
-std::string human(double v) {
-  char buf[32];
-  const double a = v < 0 ? -v : v;
-  if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%.1fB", v / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else if (a >= 1e3)
-    std::snprintf(buf, sizeof buf, "%.0fk", v / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
 }
 
 std::size_t metric_index(MetricAxis axis, const char* name) {
@@ -365,14 +352,15 @@ class Replay {
       by_bloc[bloc] += mean(compute, t, c, i);
     }
     std::string line = "compute (H100e):";
-    for (const std::string& b : blocs) line += sim::concat(" ", b, " ", human(by_bloc[b]));
+    for (const std::string& b : blocs)
+      line += sim::concat(" ", b, " ", analysis::human_number(by_bloc[b]));
     out_ << wrap(line, "  ", "    ");
     const std::size_t revenue = metric_index(MetricAxis::agent, "revenue_usd");
     line = "chip revenue (USD):";
     bool sold = false;
     for (std::size_t a : w.agents_of(sim::world::AgentKind::chipmaker))
       if (const double v = mean(revenue, t, w.agent_count(), a); v > 0) {
-        line += sim::concat(" ", w.agent(a).id, " ", human(v));
+        line += sim::concat(" ", w.agent(a).id, " ", analysis::human_number(v));
         sold = true;
       }
     out_ << wrap(sold ? line : line + " none", "  ", "    ");
