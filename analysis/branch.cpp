@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analysis/format.hpp"
+#include "analysis/summary.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 
@@ -17,14 +18,6 @@ using sim::world::RunResults;
 namespace {
 
 constexpr const char* kChina = "chn";
-
-const sim::world::Metric& require(const RunResults& r, MetricAxis axis, const char* name) {
-  const sim::world::Metric* m = r.find(axis, name);
-  if (m == nullptr)
-    throw sim::IoError(
-        sim::concat("result has no metric /metrics/", sim::world::axis_name(axis), "/", name));
-  return *m;
-}
 
 /// Mean over replicates of entry `i` of a metric at the last month (a level).
 double last_month_mean(const RunResults& r, const sim::world::Metric& m, std::size_t i) {
@@ -79,7 +72,7 @@ std::vector<BranchRow> branch_summary(const RunResults& history, const RunResult
   for (const std::string& bloc : blocs) {
     BranchRow row{sim::concat("compute stock, ", bloc), "H100e", 0, 0};
     for (int k = 0; k < 2; ++k) {
-      const auto& stock = require(*runs[k], MetricAxis::country, "compute_stock_h100e");
+      const auto& stock = require_metric(*runs[k], MetricAxis::country, "compute_stock_h100e");
       double& value = k == 0 ? row.history : row.branch;
       for (std::size_t c = 0; c < history.country_ids.size(); ++c)
         if (history.country_blocs[c] == bloc) value += last_month_mean(*runs[k], stock, c);
@@ -100,17 +93,19 @@ std::vector<BranchRow> branch_summary(const RunResults& history, const RunResult
   for (std::size_t c = 0; c < history.country_ids.size(); ++c) {
     BranchRow row{sim::concat("investment pledged in ", history.country_ids[c]), "USD", 0, 0};
     row.history = last_month_mean(
-        history, require(history, MetricAxis::country, "investment_pledged_usd"), c);
-    row.branch =
-        last_month_mean(branch, require(branch, MetricAxis::country, "investment_pledged_usd"), c);
+        history, require_metric(history, MetricAxis::country, "investment_pledged_usd"), c);
+    row.branch = last_month_mean(
+        branch, require_metric(branch, MetricAxis::country, "investment_pledged_usd"), c);
     if (row.history != 0 || row.branch != 0) rows.push_back(row);
   }
 
   if (china < history.country_ids.size()) {
     rows.push_back(
         {"chips made in China", "chips",
-         total_mean(history, require(history, MetricAxis::country, "chips_produced_units"), china),
-         total_mean(branch, require(branch, MetricAxis::country, "chips_produced_units"), china)});
+         total_mean(history, require_metric(history, MetricAxis::country, "chips_produced_units"),
+                    china),
+         total_mean(branch, require_metric(branch, MetricAxis::country, "chips_produced_units"),
+                    china)});
   }
   return rows;
 }

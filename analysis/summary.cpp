@@ -14,17 +14,13 @@ namespace analysis {
 using sim::world::MetricAxis;
 using sim::world::RunResults;
 
-namespace {
-
-const sim::world::Metric& require(const RunResults& r, MetricAxis axis, const char* name) {
+const sim::world::Metric& require_metric(const RunResults& r, MetricAxis axis, const char* name) {
   const sim::world::Metric* m = r.find(axis, name);
   if (m == nullptr)
     throw sim::IoError(
         sim::concat("result has no metric /metrics/", sim::world::axis_name(axis), "/", name));
   return *m;
 }
-
-}  // namespace
 
 Headline headline(const RunResults& r) {
   Headline h;
@@ -34,7 +30,7 @@ Headline headline(const RunResults& r) {
   h.last_month = r.months.back();
   const double per_rep = 1.0 / static_cast<double>(reps);
 
-  const auto& stock = require(r, MetricAxis::country, "compute_stock_h100e");
+  const auto& stock = require_metric(r, MetricAxis::country, "compute_stock_h100e");
   const std::size_t c = r.country_ids.size();
   std::map<std::string, double> by_bloc;
   for (std::size_t i = 0; i < c; ++i) by_bloc[r.country_blocs[i]] += 0.0;
@@ -43,7 +39,7 @@ Headline headline(const RunResults& r) {
       by_bloc[r.country_blocs[i]] += stock.values[rep][(months - 1) * c + i] * per_rep;
   h.compute_by_bloc_h100e.assign(by_bloc.begin(), by_bloc.end());
 
-  const auto& revenue = require(r, MetricAxis::agent, "revenue_usd");
+  const auto& revenue = require_metric(r, MetricAxis::agent, "revenue_usd");
   const std::size_t n = r.agent_ids.size();
   for (std::size_t a = 0; a < n; ++a) {
     if (r.agent_kinds[a] != "chipmaker") continue;
@@ -95,9 +91,9 @@ std::vector<BandRow> ensemble_bands(const RunResults& r, const std::vector<std::
   std::vector<BandRow> rows;
   const std::size_t reps = r.replicates;
   if (reps == 0) return rows;
-  const auto& stock = require(r, MetricAxis::country, "compute_stock_h100e");
-  const auto& revenue = require(r, MetricAxis::agent, "revenue_usd");
-  const auto& sold = require(r, MetricAxis::agent, "units_sold");
+  const auto& stock = require_metric(r, MetricAxis::country, "compute_stock_h100e");
+  const auto& revenue = require_metric(r, MetricAxis::agent, "revenue_usd");
+  const auto& sold = require_metric(r, MetricAxis::agent, "units_sold");
   const std::size_t c = r.country_ids.size();
   const std::size_t n = r.agent_ids.size();
   std::vector<std::string> blocs;

@@ -22,6 +22,10 @@ struct Headline {
   std::size_t events = 0;  ///< per replicate, mean
 };
 
+/// The metric `/metrics/AXIS/NAME` of a result. @throws sim::IoError when it has none.
+const sim::world::Metric& require_metric(const sim::world::RunResults& results,
+                                         sim::world::MetricAxis axis, const char* name);
+
 /// Computes the headline numbers. @throws sim::IoError when a core metric is missing.
 Headline headline(const sim::world::RunResults& results);
 
