@@ -284,3 +284,52 @@ TEST_CASE("cli: a run continued from a checkpoint is bit-identical to a run from
     CHECK_FALSE(fs::exists(tmp / "x.h5"));
   }
 }
+
+TEST_CASE("cli: a full disk gives a clear error, exit 1 and no file", "[e2e][cli][diskfull]") {
+  e2e::TempDir tmp;
+  // RLIMIT_FSIZE stands in for a full disk: with SIGXFSZ ignored, a write past 200 KiB fails
+  // with EFBIG like a write to a full file system fails with ENOSPC
+  const auto full = [&](const std::string& args) {
+    return e2e::capture("trap '' XFSZ; ulimit -f 200; cd " + quote(tmp.path().string()) + " && " +
+                        CHIPSIM_BINARY + " " + args);
+  };
+  const std::string previous = tmp / "previous.h5";
+  REQUIRE(chipsim("run -q -o " + quote(previous)).status == 0);
+  for (const std::string& args :
+       {std::string("run -q -o full.h5"), std::string("replay --batch -q -o full.h5"),
+        "run -q --force -o " + quote(previous)}) {
+    INFO(args);
+    const auto before = e2e::slurp(previous);
+    const auto o = full(args);
+    CHECK(o.status == 1);
+    CHECK_THAT(o.err, Catch::Contains("cannot flush file: File too large"));
+    CHECK_THAT(o.err, !Catch::Contains("HDF5-DIAG"));  // a sentence, not a stack dump
+    CHECK_FALSE(fs::exists(tmp / "full.h5"));
+    CHECK(e2e::slurp(previous) == before);  // the file being replaced is intact
+    for (const auto& entry : fs::directory_iterator(tmp.path()))
+      CHECK(entry.path().string().find(".tmp.") == std::string::npos);  // no temporary left
+  }
+  auto o = full("export " + quote(previous) + " --csv csv");
+  CHECK(o.status == 1);
+  CHECK_THAT(o.err, Catch::Contains("disk full?"));
+  CHECK_FALSE(fs::exists(tmp / "csv/metrics.csv"));
+  o = full("report -q " + quote(previous) + " -o page.html");
+  CHECK(o.status == 1);
+  CHECK_FALSE(fs::exists(tmp / "page.html"));
+}
+
+TEST_CASE("cli: a run killed while replacing a file leaves the old file or the new one",
+          "[e2e][cli]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "r.h5";
+  REQUIRE(chipsim("run -q " + quote(kGood) + " -o " + quote(out)).status == 0);
+  const std::string before = e2e::slurp(out);
+  for (const char* delay : {"0.05", "0.3", "0.8"}) {
+    INFO(delay);
+    e2e::shell(std::string(CHIPSIM_BINARY) + " run -q --force --replicates 200 -o " + quote(out) +
+               " & pid=$!; sleep " + delay + "; kill -9 $pid; wait $pid 2>/dev/null; true");
+    REQUIRE(fs::exists(out));
+    const auto r = sim::io::read_results(out);  // readable whichever it is
+    CHECK((e2e::slurp(out) == before || r.replicates == 200));
+  }
+}

@@ -359,8 +359,8 @@ TEST_CASE("io::write_results: a failure leaves no file, no temporary and the old
     SECTION("no previous file") {
       REQUIRE_THROWS_WITH(sim::io::write_results(path, bad),
                           Catch::Contains(path) && Catch::Contains("/metrics/agent/revenue_usd") &&
-                              Catch::Contains("cannot create dataset") &&
-                              Catch::Contains("HDF5 error stack"));
+                              Catch::Contains("cannot create dataset: ") &&
+                              !Catch::Contains("HDF5-DIAG"));
       CHECK(dir.entries().empty());
     }
     SECTION("previous file kept") {
