@@ -1232,6 +1232,45 @@ void Simulation::record(const engine::Step& step) {
   const std::size_t n_policies = world_.policies().size();
   for (std::size_t i = 0; i < n_policies; ++i)
     v[kPolicyInForce][t * n_policies + i] = state_.policy_active[i] ? 1.0 : 0.0;
+  require_finite(step);
+}
+
+void Simulation::require_finite(const engine::Step& step) const {
+  const std::size_t t = to_size(step.index);
+  const auto stop = [&](const std::string& quantity, const std::string& entity, double value) {
+    throw ModelError(
+        concat("scenario '", world_.spec().scenario.name, "', replicate ", replicate_, ", ",
+               step.month.str(), ": ", quantity, " of ", entity, " is ", value,
+               ", not a finite number; the scenario's magnitudes (budgets, prices, capacities, "
+               "stocks) are too large for double precision. Nothing was written."));
+  };
+  static const std::vector<Metric> catalogue = metric_catalogue();
+  // agents first: a country's series sums its agents', so an agent's value is nearer the cause
+  for (const MetricAxis axis :
+       {MetricAxis::agent, MetricAxis::product, MetricAxis::policy, MetricAxis::country})
+    for (std::size_t m = 0; m < output_.metric_values.size(); ++m) {
+      if (catalogue[m].axis != axis) continue;
+      const std::size_t width = output_.metric_values[m].size() / to_size(world_.calendar().size());
+      const double* row = output_.metric_values[m].data() + t * width;
+      for (std::size_t i = 0; i < width; ++i) {
+        if (std::isfinite(row[i])) continue;
+        const Metric& metric = catalogue[m];
+        const std::string id = metric.axis == MetricAxis::country   ? world_.country(i).id
+                               : metric.axis == MetricAxis::agent   ? world_.agent(i).id
+                               : metric.axis == MetricAxis::product ? world_.product(i).id
+                                                                    : world_.policy_spec(i).id;
+        stop(concat(axis_name(metric.axis), "/", metric.name),
+             concat(axis_name(metric.axis), " '", id, "'"), row[i]);
+      }
+    }
+  // this month's trades are at the end of the table
+  for (auto f = output_.flows.rbegin(); f != output_.flows.rend() && to_size(f->month) == t; ++f) {
+    if (std::isfinite(f->units) && std::isfinite(f->value_usd)) continue;
+    stop("a trade of " + world_.product(to_size(f->product)).id,
+         concat("seller '", world_.agent(to_size(f->seller)).id, "' to buyer '",
+                world_.agent(to_size(f->buyer)).id, "'"),
+         std::isfinite(f->units) ? f->value_usd : f->units);
+  }
 }
 
 }  // namespace sim::world

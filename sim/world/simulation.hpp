@@ -62,6 +62,9 @@ class Simulation final : public engine::Model {
   void request_licences(const engine::Step& step, const SaleTerms& terms, std::size_t seller,
                         std::size_t destination, std::size_t product);
   void log(const engine::Step& step, std::int64_t actor, const char* kind, std::string text);
+  /// @throws ModelError naming the month, quantity and entity of the first value recorded for
+  /// `step` that is not finite (NaN or infinite), so that none reaches the results.
+  void require_finite(const engine::Step& step) const;
   void set_policy_active(const engine::Step& step, std::size_t policy, bool active,
                          const std::string& why);
 
