@@ -12,6 +12,7 @@ packages=(
   libboost-serialization-dev
   python3-h5py python3-pandas python3-matplotlib
   libjs-chart.js chromium
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

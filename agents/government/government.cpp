@@ -71,17 +71,22 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
   struct Purchase {
     std::size_t destination, seller, product, origin;
     double units;
+    const SaleTerms* terms;  // into `options_in` below
+  };
+  struct Option {
+    std::size_t seller, product, origin;
+    double landed_usd, factor, h100e_per_usd;
     SaleTerms terms;
   };
-  std::vector<Purchase> purchases;
-  for (std::size_t lab : world.agents_of(AgentKind::ai_lab)) {
-    const std::size_t dest = world.agent_country(lab);
-    struct Option {
-      std::size_t seller, product, origin;
-      double landed_usd, factor, h100e_per_usd;
-      SaleTerms terms;
-    };
-    std::vector<Option> options;
+  // a lab's options depend only on its country: build and rank them once per country, on first
+  // use, in the order every lab of that country used to build them (so the spending below is
+  // the same arithmetic, lab by lab, as before); labs differ only in budget
+  std::vector<std::vector<Option>> options_in(n_countries);
+  std::vector<bool> built(n_countries, false);
+  const auto options_of = [&](std::size_t dest) -> std::vector<Option>& {
+    std::vector<Option>& options = options_in[dest];
+    if (built[dest]) return options;
+    built[dest] = true;
     for (std::size_t seller : world.agents_of(AgentKind::chipmaker)) {
       for (std::size_t product : world.products_of(seller)) {
         if (release_step(view, product) > view.step.index) continue;
@@ -104,13 +109,18 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
     std::stable_sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
       return a.h100e_per_usd > b.h100e_per_usd;
     });
+    return options;
+  };
+  std::vector<Purchase> purchases;
+  for (std::size_t lab : world.agents_of(AgentKind::ai_lab)) {
+    const std::size_t dest = world.agent_country(lab);
     double left = AiLab::budget_usd(view, lab);
-    for (Option& o : options) {
+    for (const Option& o : options_of(dest)) {
       if (left <= 0) break;
       const double spend = left * o.factor;
       if (spend <= 0) continue;
       purchases.push_back(
-          Purchase{dest, o.seller, o.product, o.origin, spend / o.landed_usd, std::move(o.terms)});
+          Purchase{dest, o.seller, o.product, o.origin, spend / o.landed_usd, &o.terms});
       left -= spend;
     }
   }
@@ -118,14 +128,14 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
   // quotas: every purchase under a quota shrinks by the share the quota cuts from the total
   std::map<std::pair<std::size_t, std::size_t>, double> quota_tpp;  // (policy, country)
   for (const Purchase& p : purchases)
-    for (std::size_t policy : p.terms.quotas)
+    for (std::size_t policy : p.terms->quotas)
       quota_tpp[{policy, p.destination}] += p.units * world.product(p.product).tpp;
 
   Forecast f;
   f.inflow_h100e.assign(n_countries, 0.0);
   for (const Purchase& p : purchases) {
     double scale = 1.0;
-    for (std::size_t policy : p.terms.quotas) {
+    for (std::size_t policy : p.terms->quotas) {
       const double wanted = quota_tpp[{policy, p.destination}];
       const double cap = monthly_quota_tpp(state, policy, p.destination);
       if (wanted > cap) scale = std::min(scale, cap / wanted);
@@ -138,11 +148,11 @@ Forecast forecast(const View& view, const State& regime, std::size_t home) {
     // destination
     const double cost = units * world.product(p.product).unit_cost_usd;
     if (world.agent_country(p.seller) == home) {
-      f.income_usd += value * (1.0 - p.terms.fee_rate) - cost;
-      f.revenue_usd += value * p.terms.fee_rate;
+      f.income_usd += value * (1.0 - p.terms->fee_rate) - cost;
+      f.revenue_usd += value * p.terms->fee_rate;
     }
     if (p.origin == home) f.income_usd += cost;
-    if (p.destination == home) f.revenue_usd += value * p.terms.tariff_rate;
+    if (p.destination == home) f.revenue_usd += value * p.terms->tariff_rate;
   }
   return f;
 }

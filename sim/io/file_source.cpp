@@ -19,8 +19,14 @@ std::optional<std::string> FileSource::read(const std::string& path) const {
     if (it == builtin_.end()) return std::nullopt;
     return it->second;
   }
+  // devices are never scenario files, and some (/dev/zero, /dev/urandom) never end: an
+  // include naming one must not read forever
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status) || std::filesystem::is_character_file(status) ||
+      std::filesystem::is_block_file(status)) {
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream text;

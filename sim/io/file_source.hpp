@@ -14,7 +14,7 @@ class FileSource {
   /// `builtin` maps names relative to `scenarios/` (e.g. `catalog/chips.yaml`) to contents.
   explicit FileSource(std::map<std::string, std::string> builtin) : builtin_(std::move(builtin)) {}
 
-  /// The file's contents, or nullopt when it cannot be read.
+  /// The file's contents, or nullopt when it cannot be read or is a directory or a device.
   std::optional<std::string> read(const std::string& path) const;
 
   /// The path of `include`, named inside the file at `including`: relative to its folder,

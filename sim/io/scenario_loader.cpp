@@ -211,7 +211,8 @@ std::string normalized(const std::string& path) {
 /// Replaces `scenario.include` by the merged contents of the files it names, recursively.
 class IncludeResolver {
  public:
-  explicit IncludeResolver(const FileSource& files) : files_(files) {}
+  IncludeResolver(const FileSource& files, const ScenarioLimits& limits)
+      : files_(files), limits_(limits) {}
 
   /// `root` is the parsed file `file`; `chain` the files including it (normalised paths).
   Tree expand(Tree root, const std::string& file, std::vector<std::string>& chain) {
@@ -253,10 +254,12 @@ class IncludeResolver {
             item.loc, key,
             concat("include cycle ", names, id, "; expected includes that form no cycle")));
       }
-      if (chain.size() >= kMaxDepth) {
-        throw ConfigError(format_error(
-            item.loc, key,
-            concat("includes nested deeper than ", kMaxDepth, "; expected fewer levels")));
+      if (chain.size() > limits_.include_depth) {
+        throw ConfigError(
+            format_error(item.loc, key,
+                         concat("includes nested deeper than ", limits_.include_depth,
+                                " levels; expected fewer levels (raise the limit with --limit "
+                                "include-depth=N)")));
       }
       const std::optional<std::string> text = files_.read(path);
       if (!text) {
@@ -265,7 +268,7 @@ class IncludeResolver {
                                               "); expected a readable scenario file")));
       }
       chain.push_back(id);
-      Tree included = expand(parse_yaml(*text, path), path, chain);
+      Tree included = expand(parse_yaml(*text, path, limits_.yaml), path, chain);
       chain.pop_back();
       merged = merged ? merge_files(std::move(*merged), std::move(included)) : std::move(included);
     }
@@ -274,8 +277,8 @@ class IncludeResolver {
   }
 
  private:
-  static constexpr std::size_t kMaxDepth = 32;
   const FileSource& files_;
+  const ScenarioLimits& limits_;
 };
 
 // ------------------------------------------------------------------------------------------
@@ -1687,15 +1690,40 @@ class Validator {
   std::map<std::string, world::PolicySpec> built_policies_;
 };
 
+/// The limits of `limits` that a valid `spec` (read from `root`) exceeds, as problems.
+void check_limits(const Tree& root, const world::ScenarioSpec& spec, const ScenarioLimits& limits,
+                  Problems& problems) {
+  const auto where = [&](std::string_view section, std::string_view key) {
+    const Tree* node = root.find(section);
+    if (node != nullptr && !key.empty() && node->find(key) != nullptr) node = node->find(key);
+    return node != nullptr ? node->loc : root.loc;
+  };
+  const auto over = [&](std::string_view section, std::string_view key, std::string_view what,
+                        std::uint64_t count, std::uint64_t limit, std::string_view name) {
+    if (count <= limit) return;
+    problems.add(where(section, key), key.empty() ? section : concat(section, '.', key),
+                 concat(count, ' ', what, " exceed the limit of ", limit, "; expected at most ",
+                        limit, " (raise the limit with --limit ", name, "=N)"));
+  };
+  const int months = spec.scenario.end - spec.scenario.start + 1;
+  over("scenario", "end", "months from scenario.start", static_cast<std::uint64_t>(months),
+       limits.months, "months");
+  over("agents", "", "agents", spec.agents.size(), limits.agents, "agents");
+  over("products", "", "products", spec.products.size(), limits.products, "products");
+  over("scenario", "replicates", "replicates", spec.scenario.replicates, limits.replicates,
+       "replicates");
+}
+
 world::ScenarioSpec load_tree(Tree root, const std::string& name, const FileSource& files,
                               const LoadOptions& options) {
   std::vector<std::string> chain{normalized(name)};
-  root = IncludeResolver(files).expand(std::move(root), name, chain);
+  root = IncludeResolver(files, options.limits).expand(std::move(root), name, chain);
   for (std::size_t i = 0; i < options.overrides.size(); ++i) {
     apply_override(root, options.overrides[i], i);
   }
   Problems problems;
   world::ScenarioSpec spec = Validator(root, problems).run();
+  if (problems.empty()) check_limits(root, spec, options.limits, problems);
   if (!problems.empty()) throw ConfigError(problems.text());
   // choices in one order, whichever order files and --choose gave them in, so that the same
   // choices give the same resolved text
@@ -1726,6 +1754,40 @@ Override parse_override(const std::string& text) {
   return Override{text.substr(0, equals), text.substr(equals + 1), {}};
 }
 
+std::vector<std::string> limit_names() {
+  return {"yaml-nodes", "yaml-alias-nodes", "yaml-depth", "include-depth", "months",
+          "agents",     "products",         "replicates", "sweep-points"};
+}
+
+void set_limit(ScenarioLimits& limits, const std::string& text) {
+  const std::string where = concat("--limit ", text, ": error: ");
+  const std::size_t equals = text.find('=');
+  const std::string name = text.substr(0, equals);
+  const std::vector<std::string> names = limit_names();
+  if (equals == std::string::npos || std::find(names.begin(), names.end(), name) == names.end()) {
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw ConfigError(concat(where, "expected NAME=N with NAME one of ", known));
+  }
+  const std::string value = text.substr(equals + 1);
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  const std::uint64_t max = name == "yaml-depth" ? 100'000 : (std::uint64_t{1} << 62);
+  if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > max) {
+    throw ConfigError(
+        concat(where, "found '", value, "'; expected a whole number from 1 to ", max));
+  }
+  if (name == "yaml-nodes") limits.yaml.max_nodes = static_cast<std::size_t>(n);
+  if (name == "yaml-alias-nodes") limits.yaml.max_alias_nodes = static_cast<std::size_t>(n);
+  if (name == "yaml-depth") limits.yaml.max_depth = static_cast<int>(n);
+  if (name == "include-depth") limits.include_depth = static_cast<std::size_t>(n);
+  if (name == "months") limits.months = static_cast<std::size_t>(n);
+  if (name == "agents") limits.agents = static_cast<std::size_t>(n);
+  if (name == "products") limits.products = static_cast<std::size_t>(n);
+  if (name == "replicates") limits.replicates = n;
+  if (name == "sweep-points") limits.sweep_points = static_cast<std::size_t>(n);
+}
+
 Override choice_override(const std::string& decision, const std::string& option) {
   return Override{concat("scenario.choices.", decision), option,
                   concat("--choose ", decision, '=', option)};
@@ -1738,12 +1800,12 @@ world::ScenarioSpec load_scenario(const std::string& path, const FileSource& fil
     throw ConfigError(format_error(Loc{path, 0, 0, ""}, "",
                                    "cannot read file; expected a readable scenario file"));
   }
-  return load_tree(parse_yaml(*text, path), path, files, options);
+  return load_tree(parse_yaml(*text, path, options.limits.yaml), path, files, options);
 }
 
 world::ScenarioSpec load_scenario_text(const std::string& text, const std::string& name,
                                        const FileSource& files, const LoadOptions& options) {
-  return load_tree(parse_yaml(text, name), name, files, options);
+  return load_tree(parse_yaml(text, name, options.limits.yaml), name, files, options);
 }
 
 }  // namespace sim::io

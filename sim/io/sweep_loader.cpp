@@ -1,6 +1,7 @@
 #include "sim/io/sweep_loader.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -369,20 +370,58 @@ const char* sweep_method_name(SweepMethod method) {
   return "?";
 }
 
-SweepSpec load_sweep_text(const std::string& text, const std::string& name) {
-  const Tree root = parse_yaml(text, name);
+std::uint64_t sweep_point_count(const SweepSpec& spec) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t points = 1;
+  switch (spec.method) {
+    case SweepMethod::grid:
+      // the product of the value counts, saturating rather than wrapping
+      for (const SweepParameterSpec& p : spec.parameters) {
+        const std::uint64_t n = p.values.size();
+        points = n != 0 && points > kMax / n ? kMax : points * n;
+      }
+      return points;
+    case SweepMethod::lhs:
+    case SweepMethod::sobol:
+      return spec.samples;
+    case SweepMethod::morris: {
+      // each trajectory visits every parameter once after its start
+      const std::uint64_t per = spec.parameters.size() + 1;
+      return spec.samples > kMax / per ? kMax : spec.samples * per;
+    }
+  }
+  return points;
+}
+
+SweepSpec load_sweep_text(const std::string& text, const std::string& name,
+                          const ScenarioLimits& limits) {
+  const Tree root = parse_yaml(text, name, limits.yaml);
   SweepSpec spec = SweepReader(root, name).read();
   spec.file = name;
   spec.text = text;
+  if (const std::uint64_t points = sweep_point_count(spec); points > limits.sweep_points) {
+    const Tree* sweep = root.find("sweep");
+    const Tree* at = spec.method == SweepMethod::grid ? root.find("parameters") : nullptr;
+    if (at == nullptr && sweep != nullptr) at = sweep->find("samples");
+    if (at == nullptr) at = sweep != nullptr ? sweep : &root;
+    const std::string points_text =
+        points == std::numeric_limits<std::uint64_t>::max() ? "too many" : concat(points);
+    throw ConfigError(
+        format_error(at->loc, spec.method == SweepMethod::grid ? "parameters" : "sweep.samples",
+                     concat(points_text, " sweep points exceed the limit of ", limits.sweep_points,
+                            "; expected at most ", limits.sweep_points,
+                            " (raise the limit with --limit sweep-points=N)")));
+  }
   return spec;
 }
 
-SweepSpec load_sweep(const std::string& path, const FileSource& files) {
+SweepSpec load_sweep(const std::string& path, const FileSource& files,
+                     const ScenarioLimits& limits) {
   const std::optional<std::string> text = files.read(path);
   if (!text)
     throw ConfigError(
         format_error(Loc{path, 0, 0, {}}, "", "cannot read file; expected a readable sweep file"));
-  return load_sweep_text(*text, path);
+  return load_sweep_text(*text, path, limits);
 }
 
 }  // namespace sim::io

@@ -59,9 +59,16 @@ struct SweepSpec {
 /// they need the scenario loaded.
 /// @throws ConfigError listing every problem, one per line, as
 ///   `FILE:LINE:COL: error: KEY: what is wrong; what was expected`.
-SweepSpec load_sweep(const std::string& path, const FileSource& files);
+/// Also refuses a file past `limits.yaml` or with more points than `limits.sweep_points`.
+SweepSpec load_sweep(const std::string& path, const FileSource& files,
+                     const ScenarioLimits& limits = {});
 
 /// As load_sweep, from text; `name` stands in for the file name in messages and resolves `base`.
-SweepSpec load_sweep_text(const std::string& text, const std::string& name);
+SweepSpec load_sweep_text(const std::string& text, const std::string& name,
+                          const ScenarioLimits& limits = {});
+
+/// The points a sweep runs: the product of the value counts (grid), `samples` (lhs, sobol) or
+/// `samples` x (parameters + 1) (morris); the largest uint64 when that overflows.
+std::uint64_t sweep_point_count(const SweepSpec& spec);
 
 }  // namespace sim::io

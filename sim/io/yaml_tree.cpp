@@ -97,15 +97,17 @@ class Converter {
       throw ConfigError(
           format_error(where(YAML::Mark::null_mark()), "",
                        concat("yaml: more than ", limits_.max_nodes,
-                              " nodes after expanding aliases; expected a smaller document")));
+                              " nodes after expanding aliases; expected a smaller document "
+                              "(raise the limit with --limit yaml-nodes=N)")));
     }
     Tree tree;
     tree.loc = where(node.Mark());
     if (fallback && fixed_loc_ == nullptr) tree.loc = *fallback;
     if (depth > limits_.max_depth) {
-      throw ConfigError(format_error(tree.loc, "",
-                                     concat("yaml: nesting deeper than ", limits_.max_depth,
-                                            " levels; expected at most ", limits_.max_depth)));
+      throw ConfigError(format_error(
+          tree.loc, "",
+          concat("yaml: nesting deeper than ", limits_.max_depth, " levels; expected at most ",
+                 limits_.max_depth, " (raise the limit with --limit yaml-depth=N)")));
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -191,28 +193,48 @@ class Converter {
 class NodeCounter : public YAML::EventHandler {
  public:
   struct TooManyNodes {};
+  struct TooManyAliasNodes {};
+  struct TooDeep {
+    YAML::Mark mark;
+  };
+  /// yaml-cpp 0.7 reads a stray `,` outside a flow collection as an empty document, again and
+  /// again without moving on (jbeder/yaml-cpp#1040): a document that starts where the one
+  /// before it started is that loop.
+  struct Stalled {
+    YAML::Mark mark;
+  };
 
-  explicit NodeCounter(std::size_t max_nodes) : max_nodes_(max_nodes) {}
+  explicit NodeCounter(const TreeLimits& limits)
+      : max_nodes_(limits.max_nodes),
+        max_alias_nodes_(limits.max_alias_nodes),
+        max_depth_(limits.max_depth) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_ > 0 && mark.pos == last_document_pos_) throw Stalled{mark};
+    ++documents_;
+    last_document_pos_ = mark.pos;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
   void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
     const auto it = sizes_.find(anchor);
-    add(it == sizes_.end() ? 1 : it->second);
+    const std::size_t n = it == sizes_.end() ? 1 : it->second;
+    alias_total_ += n;
+    if (alias_total_ > max_alias_nodes_) throw TooManyAliasNodes{};
+    add(n);
   }
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
                 const std::string&) override {
     leaf(anchor);
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    open(anchor);
+    open(mark, anchor);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    open(anchor);
+    open(mark, anchor);
   }
   void OnMapEnd() override { close(); }
 
@@ -225,7 +247,9 @@ class NodeCounter : public YAML::EventHandler {
     add(1);
     if (anchor != YAML::NullAnchor) sizes_[anchor] = 1;
   }
-  void open(YAML::anchor_t anchor) {
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    // the list or mapping opened now sits at depth open_.size() (the document's root at 0)
+    if (open_.size() > static_cast<std::size_t>(std::max(max_depth_, 0))) throw TooDeep{mark};
     open_.emplace_back(total_, anchor);
     add(1);
   }
@@ -236,28 +260,57 @@ class NodeCounter : public YAML::EventHandler {
   }
 
   std::size_t max_nodes_;
+  std::size_t max_alias_nodes_;
+  int max_depth_;
   std::size_t total_ = 0;
+  std::size_t alias_total_ = 0;
+  std::size_t documents_ = 0;
+  int last_document_pos_ = 0;
   std::vector<std::pair<std::size_t, YAML::anchor_t>> open_;
   std::map<YAML::anchor_t, std::size_t> sizes_;
 };
 
 std::vector<YAML::Node> load_documents(const std::string& text, const Loc& error_loc,
                                        const std::string& file, std::string_view key,
-                                       std::string_view expected, std::size_t max_nodes) {
+                                       std::string_view expected, const TreeLimits& limits) {
+  const auto refuse = [&](std::string_view what) {
+    Loc loc = error_loc;
+    if (loc.override_text.empty()) loc = Loc{file, 0, 0, ""};
+    return ConfigError(format_error(loc, key, what));
+  };
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
-    NodeCounter counter(max_nodes);
+    NodeCounter counter(limits);
     while (parser.HandleNextDocument(counter)) {
     }
     return YAML::LoadAll(text);
   } catch (const NodeCounter::TooManyNodes&) {
+    throw refuse(concat("yaml: more than ", limits.max_nodes,
+                        " nodes after expanding aliases; expected a smaller document (raise the "
+                        "limit with --limit yaml-nodes=N)"));
+  } catch (const NodeCounter::Stalled& stalled) {
     Loc loc = error_loc;
-    if (loc.override_text.empty()) loc = Loc{file, 0, 0, ""};
-    throw ConfigError(
-        format_error(loc, key,
-                     concat("yaml: more than ", max_nodes,
-                            " nodes after expanding aliases; expected a smaller document")));
+    if (loc.override_text.empty())
+      loc = Loc{file, stalled.mark.line + 1, stalled.mark.column + 1, ""};
+    throw ConfigError(format_error(
+        loc, key,
+        concat("yaml: the parser cannot get past this point (a ',' outside [...] or {...}?); ",
+               expected)));
+  } catch (const NodeCounter::TooDeep& deep) {
+    Loc loc = error_loc;
+    if (loc.override_text.empty()) {
+      loc = Loc{file, deep.mark.line + 1, deep.mark.column + 1, ""};
+      if (deep.mark.is_null()) loc = Loc{file, 0, 0, ""};
+    }
+    throw ConfigError(format_error(
+        loc, key,
+        concat("yaml: nesting deeper than ", limits.max_depth, " levels; expected at most ",
+               limits.max_depth, " (raise the limit with --limit yaml-depth=N)")));
+  } catch (const NodeCounter::TooManyAliasNodes&) {
+    throw refuse(concat("yaml: aliases expand to more than ", limits.max_alias_nodes,
+                        " nodes (a \"billion laughs\" document?); expected fewer or smaller "
+                        "aliases (raise the limit with --limit yaml-alias-nodes=N)"));
   } catch (const YAML::ParserException& e) {
     Loc loc = error_loc;
     if (loc.override_text.empty()) {
@@ -298,7 +351,7 @@ void emit_tree(YAML::Emitter& out, const Tree& tree) {
 
 Tree parse_yaml(const std::string& text, const std::string& file, const TreeLimits& limits) {
   const std::vector<YAML::Node> docs =
-      load_documents(text, Loc{}, file, "", "expected valid YAML", limits.max_nodes);
+      load_documents(text, Loc{}, file, "", "expected valid YAML", limits);
   if (docs.size() > 1) {
     Loc loc{file, docs[1].Mark().line + 1, docs[1].Mark().column + 1, ""};
     if (docs[1].Mark().is_null()) loc = Loc{file, 0, 0, ""};
@@ -314,7 +367,7 @@ Tree parse_yaml(const std::string& text, const std::string& file, const TreeLimi
 Tree parse_yaml_value(const std::string& text, const Loc& loc, std::string_view key,
                       const TreeLimits& limits) {
   const std::vector<YAML::Node> docs =
-      load_documents(text, loc, loc.file, key, "expected a valid YAML value", limits.max_nodes);
+      load_documents(text, loc, loc.file, key, "expected a valid YAML value", limits);
   if (docs.size() > 1) {
     throw ConfigError(
         format_error(loc, key, "yaml: several documents; expected a single YAML value"));

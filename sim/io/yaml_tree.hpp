@@ -73,9 +73,12 @@ struct MapEntry {
 
 /// Limits that keep hostile documents (e.g. "billion laughs" aliases, which yaml-cpp expands
 /// when walked) from exhausting memory or stack.
+/// Each is checked while parsing, before any node is built, so a document past one is refused
+/// in time proportional to its text.
 struct TreeLimits {
-  std::size_t max_nodes = 1'000'000;  ///< nodes after expanding aliases
-  int max_depth = 64;                 ///< nesting of lists and mappings
+  std::size_t max_nodes = 10'000'000;     ///< nodes after expanding aliases
+  int max_depth = 64;                     ///< nesting of lists and mappings
+  std::size_t max_alias_nodes = 100'000;  ///< nodes that expanding aliases adds
 };
 
 /// Parses one YAML document of `file` (the name used in messages; the path as given).

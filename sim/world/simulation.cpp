@@ -971,6 +971,10 @@ void Simulation::clear_market(const engine::Step& step) {
   };
   std::vector<Purchase> purchases;
   std::vector<double> lab_cost(world_.agent_count(), 0.0);
+  // labs by country, in ID order: a delivery visits only its market's labs, so this loop costs
+  // O(labs x deliveries per market), not O(labs x all deliveries)
+  std::vector<std::vector<std::size_t>> labs_in(n_countries);
+  for (std::size_t lab : labs) labs_in[world_.agent_country(lab)].push_back(lab);
   for (const Delivery& dl : deliveries) {
     const Offer& o = offers[dl.offer];
     const bool diverted = dl.transit != World::npos;
@@ -978,8 +982,8 @@ void Simulation::clear_market(const engine::Step& step) {
     const double unit_cost = diverted
                                  ? o.price * (1.0 + model.diversion_risk_premium)
                                  : o.price * (1.0 + terms[dl.offer][dl.destination].tariff_rate);
-    for (std::size_t lab : labs) {
-      if (world_.agent_country(lab) != dl.destination || base <= 0) continue;
+    if (base <= 0) continue;
+    for (std::size_t lab : labs_in[dl.destination]) {
       const double weight = (diverted ? lab_appetite[lab] : lab_demand[lab]) / base;
       if (weight <= 0) continue;
       purchases.push_back(Purchase{lab, &dl, dl.units * weight, unit_cost});

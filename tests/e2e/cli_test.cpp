@@ -333,3 +333,21 @@ TEST_CASE("cli: a run killed while replacing a file leaves the old file or the n
     CHECK((e2e::slurp(out) == before || r.replicates == 200));
   }
 }
+
+TEST_CASE("cli: --limit lowers or raises a resource limit", "[e2e][cli][limits]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "r.h5";
+  // small.yaml runs 12 months
+  auto o = chipsim("run -q " + quote(kGood) + " --limit months=11 -o " + quote(out));
+  CHECK(o.status == 2);
+  CHECK_THAT(o.err, Catch::Contains("12 months from scenario.start exceed the limit of 11"));
+  CHECK_THAT(o.err, Catch::Contains("(raise the limit with --limit months=N)"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK(chipsim("run -q " + quote(kGood) + " --limit months=12 -o " + quote(out)).status == 0);
+  o = chipsim("validate -q " + quote(kGood) + " --limit agents=4");
+  CHECK(o.status == 2);
+  CHECK_THAT(o.err, Catch::Contains("5 agents exceed the limit of 4"));
+  o = chipsim("replay --batch -q --limit nope=1");
+  CHECK(o.status == 2);
+  CHECK_THAT(o.err, Catch::Contains("expected NAME=N with NAME one of"));
+}

@@ -29,6 +29,10 @@ sim::world::Choices parse_choices(const std::vector<std::string>& texts) {
   return choices;
 }
 
+void apply_limits(sim::io::LoadOptions& options, const std::vector<std::string>& texts) {
+  for (const std::string& text : texts) sim::io::set_limit(options.limits, text);
+}
+
 std::vector<sim::io::Override> choice_overrides(const std::vector<std::string>& texts) {
   std::vector<sim::io::Override> overrides;
   for (const auto& [decision, option] : parse_choices(texts))

@@ -21,4 +21,11 @@ sim::world::Choices parse_choices(const std::vector<std::string>& texts);
 /// parse_choices.
 std::vector<sim::io::Override> choice_overrides(const std::vector<std::string>& texts);
 
+/// Help of the `--limit NAME=N` option of the subcommands that load scenarios.
+inline constexpr const char* kLimitHelp =
+    "Raise a resource limit: NAME=N (repeatable; docs/scenario-format.md, \"Limits\")";
+
+/// Applies `--limit NAME=N` texts to `options`. @throws sim::ConfigError for a bad text.
+void apply_limits(sim::io::LoadOptions& options, const std::vector<std::string>& texts);
+
 }  // namespace cli

@@ -26,6 +26,7 @@
 #include "sim/world/world.hpp"
 #include "tools/cli/common.hpp"
 #include "tools/cli/compare_command.hpp"
+#include "tools/cli/generate_command.hpp"
 #include "tools/cli/network_command.hpp"
 #include "tools/cli/progress.hpp"
 #include "tools/cli/replay_command.hpp"
@@ -48,6 +49,7 @@ struct RunArgs {
   std::vector<std::string> summary_months;
   std::vector<std::string> checkpoint_at;  ///< YYYY-MM
   std::string from_checkpoint;             ///< FILE@YYYY-MM
+  std::vector<std::string> limits;         ///< --limit NAME=N
   bool force = false;
 };
 
@@ -132,6 +134,7 @@ void check_resumable(const sim::world::World& world, const Resume& resume) {
 int run_command(const RunArgs& args, bool quiet) {
   std::optional<Resume> resume;
   sim::io::LoadOptions options;
+  cli::apply_limits(options, args.limits);
   if (!args.from_checkpoint.empty()) {
     if (!args.scenario.empty() || !args.sets.empty() || args.seed || args.replicates)
       throw sim::ConfigError(
@@ -203,8 +206,9 @@ int run_command(const RunArgs& args, bool quiet) {
 }
 
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& sets,
-                     bool quiet) {
+                     const std::vector<std::string>& limits, bool quiet) {
   sim::io::LoadOptions options;
+  cli::apply_limits(options, limits);
   for (const std::string& s : sets) options.overrides.push_back(sim::io::parse_override(s));
   int status = kOk;
   const sim::io::FileSource files_source = file_source();
@@ -286,6 +290,7 @@ int main(int argc, char** argv) {
   run->add_option("--threads", threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--set", run_args.sets, "Override a value: PATH=VALUE (repeatable)");
+  run->add_option("--limit", run_args.limits, cli::kLimitHelp)->type_name("NAME=N");
   run->add_option("--choose", run_args.choices,
                   "Take an option at a decision: DECISION=OPTION (repeatable)");
   run->add_option("--summary-months", run_args.summary_months,
@@ -306,6 +311,8 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check scenario files; write nothing");
   validate->add_option("files", validate_files, "Scenario YAML files")->required();
   validate->add_option("--set", validate_sets, "Override a value: PATH=VALUE (repeatable)");
+  std::vector<std::string> validate_limits;
+  validate->add_option("--limit", validate_limits, cli::kLimitHelp)->type_name("NAME=N");
   validate->add_flag("-q,--quiet", quiet, "Print only problems");
 
   std::string inspect_file;
@@ -342,6 +349,9 @@ int main(int argc, char** argv) {
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
 
+  cli::GenerateArgs generate_args;
+  CLI::App* generate = cli::add_generate_command(app, generate_args);
+
   cli::ReportArgs report_args;
   CLI::App* report = cli::add_report_command(app, report_args);
 
@@ -362,11 +372,12 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return run_command(run_args, quiet);
-    if (*validate) return validate_command(validate_files, validate_sets, quiet);
+    if (*validate) return validate_command(validate_files, validate_sets, validate_limits, quiet);
     if (*inspect) return inspect_command(inspect_file, inspect_history, inspect_months);
     if (*network) return cli::network_command(network_args, file_source());
     if (*sweep) return cli::sweep_command(sweep_args, file_source());
     if (*compare) return cli::compare_command(compare_args);
+    if (*generate) return cli::generate_command(generate_args);
     if (*report) return cli::report_command(report_args);
     if (*replay) return cli::replay_command(replay_args, file_source(), std::cin, std::cout);
     if (*exporter) return export_command(export_file, export_csv, export_force, quiet);

@@ -110,6 +110,7 @@ CLI::App* add_network_command(CLI::App& app, NetworkArgs& args) {
   network->add_option("--dot", args.dot,
                       "Write the network as GraphViz DOT to FILE (overwritten; - for stdout)");
   network->add_option("--set", args.sets, "Override a value: PATH=VALUE (repeatable)");
+  network->add_option("--limit", args.limits, kLimitHelp)->type_name("NAME=N");
   network->add_option("--choose", args.choices,
                       "Take an option at a decision: DECISION=OPTION (repeatable)");
   network->add_flag("-q,--quiet", args.quiet, "No chokepoint report");
@@ -118,6 +119,7 @@ CLI::App* add_network_command(CLI::App& app, NetworkArgs& args) {
 
 int network_command(const NetworkArgs& args, const sim::io::FileSource& files) {
   sim::io::LoadOptions options;
+  apply_limits(options, args.limits);
   for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
   const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
   sim::world::ScenarioSpec spec = sim::io::load_scenario(path, files, options);

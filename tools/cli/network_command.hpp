@@ -15,6 +15,7 @@ struct NetworkArgs {
   std::string dot;                   ///< DOT output file; `-` for stdout; empty: none
   std::vector<std::string> sets;     ///< `--set PATH=VALUE`
   std::vector<std::string> choices;  ///< `--choose DECISION=OPTION`
+  std::vector<std::string> limits;   ///< `--limit NAME=N`
   bool quiet = false;                ///< no chokepoint report
 };
 

@@ -44,6 +44,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
                      "Write the branch and, under /history, the historical path to this result "
                      "file (default: write nothing)");
   replay->add_option("--set", args.sets, "Override a value: PATH=VALUE (repeatable)");
+  replay->add_option("--limit", args.limits, kLimitHelp)->type_name("NAME=N");
   replay->add_flag("--show-history", args.show_history,
                    "At each decision, show what was decided in history before asking");
   replay->add_flag("--batch", args.batch,
@@ -148,6 +149,7 @@ class Replay {
   Replay(const ReplayArgs& args, const sim::io::FileSource& files, std::ostream& out)
       : args_(args), files_(files), out_(out) {
     for (const std::string& s : args.sets) base_.overrides.push_back(sim::io::parse_override(s));
+    apply_limits(base_, args.limits);
     path_ = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
     taken_ = parse_choices(args.choices);
     agents::register_builtin(behaviours_);

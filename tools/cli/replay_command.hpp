@@ -14,6 +14,7 @@ namespace cli {
 struct ReplayArgs {
   std::string scenario;              ///< default: the built-in historical scenario
   std::vector<std::string> sets;     ///< --set PATH=VALUE
+  std::vector<std::string> limits;   ///< --limit NAME=N
   std::vector<std::string> choices;  ///< --choose DECISION=OPTION: answered, not asked
   std::string output;                ///< result file (branch + /history); empty: none
   bool show_history = false;         ///< show what happened before asking

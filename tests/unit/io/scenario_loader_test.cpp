@@ -562,10 +562,17 @@ TEST_CASE("io::yaml_tree: locations, emission and limits", "[io][yaml]") {
             sim::io::parse_yaml(laughs, "f.yaml", {500, 64});
           }) ==
           "f.yaml: error: yaml: more than 500 nodes after expanding aliases; expected a smaller "
-          "document");
+          "document (raise the limit with --limit yaml-nodes=N)");
     CHECK(error_of([] {
             sim::io::parse_yaml("a: [[[[1]]]]\n", "f.yaml", {100, 3});
-          }) == "f.yaml:1:7: error: yaml: nesting deeper than 3 levels; expected at most 3");
+          }) ==
+          "f.yaml:1:7: error: yaml: nesting deeper than 3 levels; expected at most 3 "
+          "(raise the limit with --limit yaml-depth=N)");
+  }
+  SECTION("a stray ',' is refused at once (yaml-cpp reads it as endless empty documents)") {
+    CHECK(error_of([] { sim::io::parse_yaml(", a: b}\n", "f.yaml"); }) ==
+          "f.yaml:1:1: error: yaml: the parser cannot get past this point (a ',' outside [...] "
+          "or {...}?); expected valid YAML");
   }
   SECTION("an empty document is null, a second document an error") {
     CHECK(sim::io::parse_yaml("# nothing\n", "f.yaml").is_null());
