@@ -347,6 +347,11 @@ TEST_CASE("cli: --limit lowers or raises a resource limit", "[e2e][cli][limits]"
   o = chipsim("validate -q " + quote(kGood) + " --limit agents=4");
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains("5 agents exceed the limit of 4"));
+  o = chipsim("sweep --dry-run builtin:sweeps/00-example-h20-share.yaml --limit sweep-points=8");
+  CHECK(o.status == 2);
+  CHECK_THAT(o.err, Catch::Contains("9 sweep points exceed the limit of 8"));
+  CHECK(chipsim("sweep --dry-run builtin:sweeps/00-example-h20-share.yaml --limit sweep-points=9")
+            .status == 0);
   o = chipsim("replay --batch -q --limit nope=1");
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains("expected NAME=N with NAME one of"));

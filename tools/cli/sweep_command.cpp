@@ -105,6 +105,7 @@ struct Plan {
   analysis::Design design;
   std::vector<sim::io::Override> base_overrides;  ///< fixed sets, seed and replicates
   std::string base_resolved;                      ///< the base scenario with them applied
+  sim::io::ScenarioLimits limits;                 ///< --limit
   std::uint64_t seed = 0;
   std::uint64_t replicates = 1;
   sim::world::Choices choices;
@@ -242,9 +243,11 @@ double output_value(const RunResults& r, const ResolvedOutput& out, std::size_t 
 /// Reads and checks the sweep, applies the command line, builds the design and checks the
 /// outputs and the parameters' extreme values against the base scenario.
 Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
-               std::optional<std::size_t> samples, const sim::io::FileSource& files) {
+               std::optional<std::size_t> samples, const sim::io::FileSource& files,
+               const sim::io::ScenarioLimits& limits) {
   apply_cli_method(spec, method, samples);
   Plan plan;
+  plan.limits = limits;
   for (const sim::io::Override& o : spec.sets) plan.base_overrides.push_back(o);
   if (spec.seed) plan.base_overrides.push_back({"scenario.seed", std::to_string(*spec.seed)});
   if (spec.replicates)
@@ -264,6 +267,7 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   };
   sim::io::LoadOptions options;
   options.overrides = plan.base_overrides;
+  options.limits = plan.limits;
   std::optional<World> built;
   try {
     sim::world::ScenarioSpec base = sim::io::load_scenario(spec.base, files, options);
@@ -298,6 +302,7 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
     for (double v : extremes) {
       sim::io::LoadOptions check;
       check.overrides = plan.base_overrides;
+      check.limits = plan.limits;
       check.overrides.push_back({plan.params[k].path, set_value(v)});
       try {
         const World w = World::build(sim::io::load_scenario(spec.base, files, check), plan.choices);
@@ -341,6 +346,7 @@ class WorldCache {
       try {
         sim::io::LoadOptions options;
         options.overrides = plan_.base_overrides;
+        options.limits = plan_.limits;
         for (std::size_t k = 0; k < plan_.params.size(); ++k)
           options.overrides.push_back(
               {plan_.params[k].path, set_value(plan_.design.points[point][k])});
@@ -436,6 +442,9 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   sub->add_option("--samples", args.samples,
                   "With --method: points (lhs, sobol) or trajectories (morris)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--limit", args.limits,
+                  std::string(kLimitHelp) + "; give them again with --resume")
+      ->type_name("NAME=N");
   sub->add_option("--max-units", args.max_units,
                   "Run at most N point-replicate units, then stop (finish with --resume)")
       ->check(CLI::PositiveNumber);
@@ -455,9 +464,11 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   std::string output, parts, sweep_file;
   SweepArgs recorded = args;
   sim::io::SweepSpec spec;
+  sim::io::LoadOptions limited;
+  apply_limits(limited, args.limits);
   std::error_code ec;
   if (args.resume.empty()) {
-    spec = sim::io::load_sweep(args.sweep, files);
+    spec = sim::io::load_sweep(args.sweep, files, limited.limits);
     output = args.output.empty() ? spec.name + ".h5" : args.output;
     parts = parts_dir(output);
     if (!args.force && fs::exists(output, ec)) {
@@ -491,10 +502,11 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
     recorded.method = field("method");
     if (const std::string s = field("samples"); !s.empty()) recorded.samples = std::stoull(s);
     spec = sim::io::load_sweep_text(read_text_file((fs::path(parts) / kSweepText).string()),
-                                    sweep_file);
+                                    sweep_file, limited.limits);
   }
 
-  const Plan plan = make_plan(std::move(spec), recorded.method, recorded.samples, files);
+  const Plan plan =
+      make_plan(std::move(spec), recorded.method, recorded.samples, files, limited.limits);
   const std::size_t points = plan.design.points.size();
   const std::uint64_t replicates = plan.replicates;
   if (args.dry_run) {
