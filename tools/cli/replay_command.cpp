@@ -109,7 +109,7 @@ std::string wrap(const std::string& text, const std::string& first, const std::s
 }
 
 std::size_t metric_index(MetricAxis axis, const char* name) {
-  const std::vector<sim::world::Metric> catalogue = sim::world::metric_catalogue();
+  static const std::vector<sim::world::Metric> catalogue = sim::world::metric_catalogue();
   for (std::size_t m = 0; m < catalogue.size(); ++m)
     if (catalogue[m].axis == axis && catalogue[m].name == name) return m;
   throw sim::Error(sim::concat("no metric ", sim::world::axis_name(axis), "/", name));
