@@ -88,6 +88,30 @@ inline Outcome capture(const std::string& command) {
   return o;
 }
 
+/// How a background command ended after `kill_when` killed it.
+struct Killed {
+  int status = -1;           ///< its exit status; 137 = killed by SIGKILL
+  bool output_seen = false;  ///< a file stood at OUT at some look while it ran, or after
+};
+
+/// Starts `command` (which writes OUT) in the background, waits until the shell test
+/// `condition` holds (looking without a pause when `busy`, else every 10 ms), kills it with
+/// SIGKILL and reports how it ended.
+inline Killed kill_when(const std::string& command, const std::string& out,
+                        const std::string& condition, bool busy = false) {
+  const std::string script = "OUT=" + quote(out) + "\n" + command + " >/dev/null 2>&1 & pid=$!\n" +
+                             "seen=0\nwhile ! { " + condition + "; }; do\n" +
+                             "  [ -e \"$OUT\" ] && seen=1\n  kill -0 $pid 2>/dev/null || break\n" +
+                             (busy ? "" : "  sleep 0.01\n") + "done\n" +
+                             "[ -e \"$OUT\" ] && seen=1\nkill -9 $pid 2>/dev/null\nwait $pid\n" +
+                             "status=$?\n[ -e \"$OUT\" ] && seen=1\necho \"$status $seen\"\n";
+  const auto o = capture(script);
+  Killed k;
+  std::istringstream in(o.out);
+  in >> k.status >> k.output_seen;
+  return k;
+}
+
 namespace detail {
 
 inline std::vector<std::string> lines_of(const std::string& text) {

@@ -125,13 +125,20 @@ TEST_CASE("cli: a failed write exits 1 and leaves no file", "[e2e][cli]") {
 TEST_CASE("cli: a killed run leaves no file at the output path", "[e2e][cli]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "killed.h5";
-  // a run long enough to be killed midway: the default scenario with many replicates
-  for (const char* delay : {"0.2", "0.6", "1.0"}) {
+  // a run long enough to be killed midway: the default scenario with many replicates, killed
+  // while it runs (after a delay) and while it writes (as soon as its temporary file appears)
+  const std::string run = std::string(CHIPSIM_BINARY) + " run -q --replicates 400 -o \"$OUT\"";
+  for (const char* delay : {"0.2", "0.6"}) {
     INFO(delay);
-    e2e::shell(std::string(CHIPSIM_BINARY) + " run -q --replicates 400 -o " + quote(out) +
-               " & pid=$!; sleep " + delay + "; kill -9 $pid; wait $pid 2>/dev/null; true");
+    const e2e::Killed k = e2e::kill_when(run, out, std::string("sleep ") + delay);
+    CHECK(k.status == 137);
+    CHECK_FALSE(k.output_seen);
     CHECK_FALSE(fs::exists(out));
   }
+  const e2e::Killed k = e2e::kill_when(run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+  CHECK(k.status == 137);
+  CHECK_FALSE(k.output_seen);
+  CHECK_FALSE(fs::exists(out));
 }
 
 TEST_CASE("cli: validate reports each bad scenario with its location and exits 2",
@@ -324,10 +331,17 @@ TEST_CASE("cli: a run killed while replacing a file leaves the old file or the n
   const std::string out = tmp / "r.h5";
   REQUIRE(chipsim("run -q " + quote(kGood) + " -o " + quote(out)).status == 0);
   const std::string before = e2e::slurp(out);
+  const std::string run =
+      std::string(CHIPSIM_BINARY) + " run -q --force --replicates 200 -o \"$OUT\"";
+  // killed while writing the new file under its temporary name: the old file, untouched
+  const e2e::Killed writing =
+      e2e::kill_when(run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+  CHECK(writing.status == 137);
+  CHECK(e2e::slurp(out) == before);
+  // killed at other moments: the old file or the complete new one
   for (const char* delay : {"0.05", "0.3", "0.8"}) {
     INFO(delay);
-    e2e::shell(std::string(CHIPSIM_BINARY) + " run -q --force --replicates 200 -o " + quote(out) +
-               " & pid=$!; sleep " + delay + "; kill -9 $pid; wait $pid 2>/dev/null; true");
+    e2e::kill_when(run, out, std::string("sleep ") + delay);
     REQUIRE(fs::exists(out));
     const auto r = sim::io::read_results(out);  // readable whichever it is
     CHECK((e2e::slurp(out) == before || r.replicates == 200));

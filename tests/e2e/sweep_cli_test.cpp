@@ -5,6 +5,8 @@
 //
 // The sweep files are in tests/data/sweeps; all of them run tests/data/e2e/small.yaml
 // (12 months, five agents), so a unit (one point, one replicate) takes a few milliseconds.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
@@ -18,6 +20,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -336,46 +339,122 @@ TEST_CASE("cli sweep: --max-units stops early and --resume finishes the same fil
   CHECK(differences_besides_created(morris, morris_reference) == "");
 }
 
-TEST_CASE("cli sweep: a sweep killed with SIGKILL resumes to the same file",
+/// A shell test: OUT.parts/ holds at least `n` part files.
+std::string parts_at_least(std::size_t n) {
+  return "set -- \"$OUT.parts\"/p*.h5; [ -e \"$1\" ] && [ $# -ge " + std::to_string(n) + " ]";
+}
+
+/// Inode and modification time of each part file: a part run again would be a new file.
+std::map<std::string, std::pair<std::uint64_t, std::int64_t>> part_identities(
+    const std::string& out) {
+  std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ids;
+  for (const std::string& path : e2e::files_in(out + ".parts", "p", ".h5")) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    ids[fs::path(path).filename().string()] = {
+        st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
+  }
+  return ids;
+}
+
+TEST_CASE("cli sweep: a sweep killed with SIGKILL at any stage resumes to the same file",
           "[e2e][cli][sweep][resume][slow]") {
   e2e::TempDir tmp;
   const std::string reference = tmp / "reference.h5";
   REQUIRE(chipsim("sweep -q " + quote(kLongGrid) + " -o " + quote(reference)).status == 0);
 
-  // start the 60-unit sweep on one thread, wait for its first part file, kill it; at every
-  // look, and after the kill, there must be no file at OUT
-  const std::string out = tmp / "killed.h5", parts = out + ".parts";
-  const std::string script = "BIN=" + quote(CHIPSIM_BINARY) + " SWEEP=" + quote(kLongGrid) +
-                             " OUT=" + quote(out) + "\n" + R"sh(
-"$BIN" sweep -q --threads 1 "$SWEEP" -o "$OUT" >/dev/null 2>&1 & pid=$!
-early=0
-while [ -z "$(ls "$OUT.parts" 2>/dev/null | grep '^p.*\.h5$')" ]; do
-  [ -e "$OUT" ] && early=1
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.01
-done
-[ -e "$OUT" ] && early=1
-kill -9 $pid 2>/dev/null
-wait $pid
-status=$?
-[ -e "$OUT" ] && early=1
-echo "$status $early"
-)sh";
-  const auto killed = e2e::capture(script);
-  INFO(killed.out << killed.err);
-  // 137 = killed by signal 9; anything else means the sweep ended before it could be killed
-  REQUIRE(killed.out == "137 0\n");
-  CHECK_FALSE(fs::exists(out));
-  const std::size_t done = part_count(out);
-  CHECK(done >= 1);
-  CHECK(done < 60);
+  // the 60-unit sweep on one thread, killed: as soon as its folder exists, then (each time
+  // resumed) after one more part, at half the parts, and while merging the parts into OUT
+  const std::string out = tmp / "killed.h5";
+  const std::string bin = quote(CHIPSIM_BINARY);
+  const std::string start = bin + " sweep -q --threads 1 " + quote(kLongGrid) + " -o \"$OUT\"";
+  const std::string resume = bin + " sweep -q --threads 1 --resume \"$OUT\"";
 
-  const auto resumed = chipsim("sweep -q --resume " + quote(out));
+  e2e::Killed k = e2e::kill_when(start, out, "[ -e \"$OUT.parts/manifest.yaml\" ]");
+  REQUIRE(k.status == 137);  // else the sweep ended before it could be killed
+  CHECK_FALSE(k.output_seen);
+  CHECK_FALSE(fs::exists(out));
+  REQUIRE(fs::is_directory(out + ".parts"));
+
+  struct Stage {
+    const char* name;
+    std::string condition;
+    bool busy;
+  };
+  const std::size_t first = part_count(out);
+  const std::vector<Stage> stages = {
+      {"one more part", parts_at_least(first + 1), false},
+      {"half the parts", parts_at_least(std::max<std::size_t>(first + 2, 30)), false},
+      {"merging", "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true},
+  };
+  for (const Stage& stage : stages) {
+    INFO(stage.name);
+    const auto before = part_identities(out);
+    k = e2e::kill_when(resume, out, stage.condition, stage.busy);
+    REQUIRE(k.status == 137);
+    CHECK_FALSE(k.output_seen);
+    CHECK_FALSE(fs::exists(out));
+    // the finished units were not run again; the killed resume only added parts
+    const auto after = part_identities(out);
+    for (const auto& [name, id] : before) {
+      INFO(name);
+      REQUIRE(after.count(name) == 1);
+      CHECK(after.at(name) == id);
+    }
+    CHECK((after.size() > before.size() || std::string(stage.name) == "merging"));
+  }
+  CHECK(part_count(out) == 60);  // killed while merging: every unit had finished
+
+  // the last resume runs no unit, only the merge
+  const auto resumed = chipsim("sweep --threads 1 --resume " + quote(out));
   CHECK(resumed.status == 0);
   CHECK(resumed.err.empty());
+  CHECK_THAT(resumed.out, Catch::Contains("resuming " + out + ": 60 of 60 units done, 0 to run"));
   REQUIRE(fs::exists(out));
-  CHECK_FALSE(fs::exists(parts));
+  CHECK_FALSE(fs::exists(out + ".parts"));
   CHECK(differences_besides_created(out, reference) == "");
+}
+
+TEST_CASE("cli sweep: --resume runs exactly the missing units", "[e2e][cli][sweep][resume]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "partial.h5";
+  REQUIRE(chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out) + " --max-units 4").status == 0);
+  // a lost unit (its part deleted) is run again too
+  auto paths = e2e::files_in(out + ".parts", "p", ".h5");
+  REQUIRE(paths.size() == 4);
+  std::sort(paths.begin(), paths.end());
+  fs::remove(paths[1]);
+  const std::string lost = fs::path(paths[1]).filename().string();
+  const auto kept = part_identities(out);
+  const auto o = chipsim("sweep --resume " + quote(out) + " --max-units 7");
+  CHECK(o.status == 0);
+  CHECK_THAT(o.out, Catch::Contains("resuming " + out + ": 3 of 12 units done, 9 to run"));
+  CHECK_THAT(o.out, Catch::Contains("stopped after 7 of 9 missing units"));
+  const auto now = part_identities(out);
+  CHECK(now.size() == 10);
+  for (const auto& [name, id] : kept) {
+    INFO(name);
+    REQUIRE(now.count(name) == 1);
+    CHECK(now.at(name) == id);
+  }
+  CHECK(now.count(lost) == 1);  // the lost unit came first: units run in order
+}
+
+TEST_CASE("cli sweep: --resume keeps the --limit values of the start; a new one wins",
+          "[e2e][cli][sweep][resume][limits]") {
+  e2e::TempDir tmp;
+  const std::string out = tmp / "limited.h5";
+  // small.yaml has 12 months: months=12 is just enough
+  REQUIRE(
+      chipsim("sweep -q " + quote(kGrid) + " --limit months=12 -o " + quote(out) + " --max-units 2")
+          .status == 0);
+  CHECK_THAT(e2e::slurp(out + ".parts/manifest.yaml"), Catch::Contains("limits:\n  - 'months=12'"));
+  const auto lowered = chipsim("sweep -q --resume " + quote(out) + " --limit months=11");
+  CHECK(lowered.status == 2);
+  CHECK_THAT(lowered.err, Catch::Contains("(raise the limit with --limit months=N)"));
+  CHECK(part_count(out) == 2);
+  CHECK(chipsim("sweep -q --resume " + quote(out)).status == 0);
+  CHECK(fs::exists(out));
 }
 
 TEST_CASE("cli sweep: --resume refuses a base scenario changed since the sweep started",

@@ -1,6 +1,7 @@
 #include "tools/cli/sweep_command.hpp"
 
 #include <tbb/parallel_for.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -380,6 +381,10 @@ std::string manifest_text(const std::string& sweep_file, const SweepArgs& args) 
                             "sweep_file: '", quoted, "'\n");
   if (!args.method.empty()) text += concat("method: ", args.method, "\n");
   if (args.samples) text += concat("samples: ", *args.samples, "\n");
+  if (!args.limits.empty()) {
+    text += "limits:\n";
+    for (const std::string& limit : args.limits) text += concat("  - '", limit, "'\n");
+  }
   return text;
 }
 
@@ -442,8 +447,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   sub->add_option("--samples", args.samples,
                   "With --method: points (lhs, sobol) or trajectories (morris)")
       ->check(CLI::PositiveNumber);
-  sub->add_option("--limit", args.limits,
-                  std::string(kLimitHelp) + "; give them again with --resume")
+  sub->add_option("--limit", args.limits, std::string(kLimitHelp) + " (--resume keeps them)")
       ->type_name("NAME=N");
   sub->add_option("--max-units", args.max_units,
                   "Run at most N point-replicate units, then stop (finish with --resume)")
@@ -465,9 +469,9 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   SweepArgs recorded = args;
   sim::io::SweepSpec spec;
   sim::io::LoadOptions limited;
-  apply_limits(limited, args.limits);
   std::error_code ec;
   if (args.resume.empty()) {
+    apply_limits(limited, args.limits);
     spec = sim::io::load_sweep(args.sweep, files, limited.limits);
     output = args.output.empty() ? spec.name + ".h5" : args.output;
     parts = parts_dir(output);
@@ -501,6 +505,12 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
     sweep_file = field("sweep_file");
     recorded.method = field("method");
     if (const std::string s = field("samples"); !s.empty()) recorded.samples = std::stoull(s);
+    // the limits of the first start, then any given now (a later NAME=N wins)
+    recorded.limits.clear();
+    if (const sim::io::Tree* node = manifest.find("limits"); node != nullptr && node->is_seq())
+      for (const sim::io::Tree& item : node->seq) recorded.limits.push_back(item.scalar);
+    recorded.limits.insert(recorded.limits.end(), args.limits.begin(), args.limits.end());
+    apply_limits(limited, recorded.limits);
     spec = sim::io::load_sweep_text(read_text_file((fs::path(parts) / kSweepText).string()),
                                     sweep_file, limited.limits);
   }
@@ -518,11 +528,20 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   }
 
   if (args.resume.empty()) {
-    fs::create_directories(parts, ec);
+    // the folder appears with its manifest or not at all: a sweep killed before it exists
+    // starts again, one killed after it resumes
+    const std::string staging = concat(parts, ".new.", ::getpid());
+    fs::create_directories(staging, ec);
     if (ec) throw IoError(concat(parts, ": cannot create the sweep's folder: ", ec.message()));
-    write_text_file((fs::path(parts) / kSweepText).string(), plan.spec.text);
-    write_text_file((fs::path(parts) / kBaseText).string(), plan.base_resolved);
-    write_text_file((fs::path(parts) / kManifest).string(), manifest_text(sweep_file, recorded));
+    write_text_file((fs::path(staging) / kSweepText).string(), plan.spec.text);
+    write_text_file((fs::path(staging) / kBaseText).string(), plan.base_resolved);
+    write_text_file((fs::path(staging) / kManifest).string(), manifest_text(sweep_file, recorded));
+    fs::rename(staging, parts, ec);
+    if (ec) {
+      std::error_code ignored;
+      fs::remove_all(staging, ignored);
+      throw IoError(concat(parts, ": cannot create the sweep's folder: ", ec.message()));
+    }
   } else if (read_text_file((fs::path(parts) / kBaseText).string()) != plan.base_resolved) {
     throw ConfigError(concat("chipsim sweep: error: --resume ", output,
                              ": the base scenario has changed since the sweep started; its "
@@ -540,6 +559,9 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
     for (std::uint64_t r = 0; r < replicates; ++r)
       if (!fs::exists(part_path(parts, p, r), ec)) todo.push_back({p, r});
   const std::size_t missing = todo.size();
+  if (!args.resume.empty() && !args.quiet)
+    std::cout << "resuming " << output << ": " << points * replicates - missing << " of "
+              << points * replicates << " units done, " << missing << " to run\n";
   if (args.max_units && todo.size() > *args.max_units) todo.resize(*args.max_units);
   for (const Unit& u : todo) ++remaining[u.point];
 

@@ -17,7 +17,7 @@ struct SweepArgs {
   std::string method;                    ///< --method: overrides the file's method
   std::optional<std::size_t> samples;    ///< --samples: with --method
   std::optional<std::size_t> max_units;  ///< --max-units: stop after this many units
-  std::vector<std::string> limits;       ///< --limit NAME=N (give them again on --resume)
+  std::vector<std::string> limits;       ///< --limit NAME=N (recorded; --resume applies them)
   bool force = false;                    ///< overwrite an existing result file
   bool dry_run = false;                  ///< check the sweep and list its points; run nothing
   bool quiet = false;
