@@ -35,10 +35,20 @@ using detail::make_handle;
 
 // format constants (docs/output-format.md)
 constexpr std::int32_t kFormatVersion = 1;
-constexpr unsigned kDeflateLevel = 4;
+// level 1: within ~1% of level 4's file size here (the float64 mantissas, which no level
+// compresses, are most of the compressed bytes) at two thirds of the time
+constexpr unsigned kDeflateLevel = 1;
 // at most 1 MiB of float64 per metric chunk, so huge agent counts still get sane chunks
 constexpr hsize_t kMaxChunkValues = hsize_t{1} << 17;
-constexpr hsize_t kMaxTableChunkRows = 4096;
+// 16,384 rows of /trade/flows are ~1 MiB in the file, what HDF5's chunk cache holds
+constexpr hsize_t kMaxTableChunkRows = 16384;
+// tables that grow by appends (a sweep's) keep smaller chunks: every append rewrites the last,
+// partly filled chunk
+constexpr hsize_t kGrowingTableChunkRows = 4096;
+// tables are converted and written this many rows at a time (a whole number of chunks, so
+// each chunk is written once) instead of converting the whole table first: a copy of the
+// flows less at the peak of memory
+constexpr std::size_t kTableBlockRows = 4 * kMaxTableChunkRows;
 constexpr world::MetricAxis kAxes[] = {world::MetricAxis::country, world::MetricAxis::agent,
                                        world::MetricAxis::product, world::MetricAxis::policy};
 
@@ -74,6 +84,34 @@ struct FlowRow {
   double value_usd;
   const char* channel;
 };
+
+FlowRow flow_row(const world::FlowRecord& f, std::int32_t point) {
+  return {point,
+          f.replicate,
+          f.month,
+          f.product,
+          f.seller,
+          f.buyer,
+          f.origin,
+          f.destination,
+          f.units,
+          f.value_usd,
+          world::channel_name(f.channel)};
+}
+
+/// Calls `write(rows, n, first)` for consecutive blocks of at most kTableBlockRows rows of
+/// `flows` converted to FlowRow, `first` being the index of the block's first row.
+template <typename Write>
+void flow_blocks(const std::vector<world::FlowRecord>& flows, std::int32_t point, Write write) {
+  std::vector<FlowRow> rows;
+  rows.reserve(std::min(flows.size(), kTableBlockRows));
+  for (std::size_t first = 0; first < flows.size(); first += kTableBlockRows) {
+    const std::size_t n = std::min(kTableBlockRows, flows.size() - first);
+    rows.clear();
+    for (std::size_t i = first; i < first + n; ++i) rows.push_back(flow_row(flows[i], point));
+    write(rows.data(), n, first);
+  }
+}
 
 struct EventRow {
   std::int32_t point;  ///< sweep files only
@@ -310,13 +348,14 @@ class Writer {
     Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, chunk_months, chunk_width});
 
     // one hyperslab per replicate: values are stored one block per replicate in memory
-    const hsize_t block = months * width;
-    if (block > 0) {
-      Handle mem = make_handle(H5Screate_simple(1, &block, nullptr), H5Sclose, label_, path,
+    // the memory space has the selection's shape: with a 1-D one HDF5 maps the values to
+    // chunks one at a time (~15% of the write's time besides compression, when it did)
+    const hsize_t count[3] = {1, months, width};
+    if (months * width > 0) {
+      Handle mem = make_handle(H5Screate_simple(3, count, nullptr), H5Sclose, label_, path,
                                "create memory dataspace");
       for (hsize_t rep = 0; rep < replicates; ++rep) {
         const hsize_t start[3] = {rep, 0, 0};
-        const hsize_t count[3] = {1, months, width};
         check_status(
             H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
             label_, path, "select replicate");
@@ -330,13 +369,12 @@ class Writer {
 
   void flows(const std::vector<world::FlowRecord>& flows, const std::string& base = "") {
     const std::string path = base + "/trade/flows";
-    std::vector<FlowRow> rows;
-    rows.reserve(flows.size());
-    for (const world::FlowRecord& f : flows)
-      rows.push_back({0, f.replicate, f.month, f.product, f.seller, f.buyer, f.origin,
-                      f.destination, f.units, f.value_usd, world::channel_name(f.channel)});
-    Handle ds =
-        table(path, flow_columns(string_type_.get()), rows.data(), sizeof(FlowRow), rows.size());
+    const std::vector<Column> columns = flow_columns(string_type_.get());
+    Handle ds = table(path, columns, nullptr, sizeof(FlowRow), flows.size());
+    Handle mem_type = memory_row_type(label_, path, columns, sizeof(FlowRow));
+    flow_blocks(flows, 0, [&](const FlowRow* rows, std::size_t n, std::size_t first) {
+      write_rows(ds.get(), path, mem_type.get(), rows, n, to_hsize(first));
+    });
     string_attribute(ds.get(), path, "dims", "flow");
     string_attribute(ds.get(), path, "units", "units: chips; value_usd: USD");
     string_attribute(ds.get(), path, "description",
@@ -433,13 +471,12 @@ class Writer {
     hsize_t dims[4];
     check_status(H5Sget_simple_extent_dims(space.get(), dims, nullptr), label_, path,
                  "get dimensions");
-    const hsize_t block = dims[2] * dims[3];
-    if (block == 0) return;
-    Handle mem = make_handle(H5Screate_simple(1, &block, nullptr), H5Sclose, label_, path,
+    if (dims[2] * dims[3] == 0) return;
+    const hsize_t count[4] = {1, 1, dims[2], dims[3]};
+    Handle mem = make_handle(H5Screate_simple(4, count, nullptr), H5Sclose, label_, path,
                              "create memory dataspace");
     for (hsize_t rep = 0; rep < dims[1]; ++rep) {
       const hsize_t start[4] = {p, rep, 0, 0};
-      const hsize_t count[4] = {1, 1, dims[2], dims[3]};
       check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
                    label_, path, "select point and replicate");
       check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
@@ -466,16 +503,23 @@ class Writer {
                             "open dataset");
     const hsize_t total = offset + to_hsize(n);
     check_status(H5Dset_extent(ds.get(), &total), label_, path, "extend table");
-    Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
+    Handle mem_type = memory_row_type(label_, path, columns, row_size);
+    write_rows(ds.get(), path, mem_type.get(), rows, n, offset);
+  }
+
+  /// Writes `n` rows of memory type `mem_type` to rows [first, first + n) of the table `ds`,
+  /// which has at least that many rows.
+  void write_rows(hid_t ds, const std::string& path, hid_t mem_type, const void* rows,
+                  std::size_t n, hsize_t first) {
+    if (n == 0) return;
+    Handle space = make_handle(H5Dget_space(ds), H5Sclose, label_, path, "get dataspace");
     const hsize_t count = to_hsize(n);
-    check_status(
-        H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr), label_,
-        path, "select new rows");
+    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr),
+                 label_, path, "select rows");
     Handle mem = make_handle(H5Screate_simple(1, &count, nullptr), H5Sclose, label_, path,
                              "create memory dataspace");
-    Handle mem_type = memory_row_type(label_, path, columns, row_size);
-    check_status(H5Dwrite(ds.get(), mem_type.get(), mem.get(), space.get(), H5P_DEFAULT, rows),
-                 label_, path, "append rows");
+    check_status(H5Dwrite(ds, mem_type, mem.get(), space.get(), H5P_DEFAULT, rows), label_, path,
+                 concat("write rows ", first, " to ", first + count - 1));
   }
 
   /// A compound table of float64 columns named `names`, one row of `rows` each.
@@ -548,8 +592,9 @@ class Writer {
     return create_dataset(path, type, space.get(), {});
   }
 
-  /// A 1-D compound table, chunked, compressed and extendible (so zero rows is fine).
-  /// `grows`: rows will be appended, so chunks are full-size even while the table is small.
+  /// A 1-D compound table of `n` rows, chunked, compressed and extendible (so zero rows is
+  /// fine), with `rows` written into it unless null. `grows`: rows will be appended, so chunks
+  /// are kGrowingTableChunkRows even while the table is small.
   Handle table(const std::string& path, const std::vector<Column>& columns, const void* rows,
                std::size_t row_size, std::size_t n, bool grows = false) {
     Handle mem_type = memory_row_type(label_, path, columns, row_size);
@@ -560,8 +605,8 @@ class Writer {
                                "create dataspace");
     Handle ds = create_dataset(
         path, file_type.get(), space.get(),
-        {grows ? kMaxTableChunkRows : std::clamp<hsize_t>(dims, 1, kMaxTableChunkRows)});
-    if (n > 0)
+        {grows ? kGrowingTableChunkRows : std::clamp<hsize_t>(dims, 1, kMaxTableChunkRows)});
+    if (n > 0 && rows != nullptr)
       check_status(H5Dwrite(ds.get(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), label_,
                    path, "write dataset");
     return ds;
@@ -1262,16 +1307,13 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
   }
 
   Handle string_type = vlen_string_type(path, "/trade/flows");
-  std::vector<FlowRow> flows;
-  flows.reserve(results.flows.size());
-  for (const world::FlowRecord& f : results.flows)
-    flows.push_back({static_cast<std::int32_t>(point), f.replicate, f.month, f.product, f.seller,
-                     f.buyer, f.origin, f.destination, f.units, f.value_usd,
-                     world::channel_name(f.channel)});
-  out.append_rows("/trade/flows",
-                  with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
-                  flows.data(), sizeof(FlowRow), flows.size(), s.flow_rows);
-  s.flow_rows += to_hsize(flows.size());
+  const std::vector<Column> flow_table =
+      with_point(flow_columns(string_type.get()), offsetof(FlowRow, point));
+  flow_blocks(results.flows, static_cast<std::int32_t>(point),
+              [&](const FlowRow* rows, std::size_t n, std::size_t) {
+                out.append_rows("/trade/flows", flow_table, rows, sizeof(FlowRow), n, s.flow_rows);
+                s.flow_rows += to_hsize(n);
+              });
   std::vector<EventRow> events;
   events.reserve(results.events.size());
   for (const world::EventRecord& e : results.events)

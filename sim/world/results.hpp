@@ -29,6 +29,8 @@ struct Metric {
 enum class Channel : std::uint8_t { legal, licensed, diverted };
 
 /// One row of `/trade/flows`: non-zero units of a product from a seller to a buyer in a month.
+/// The channel sits before the doubles, in what would be padding, so a record is 48 bytes (the
+/// flows are most of a large run's memory); the file's column order is unchanged.
 struct FlowRecord {
   std::int32_t replicate = 0;
   std::int32_t month = 0;  ///< index into months
@@ -37,9 +39,9 @@ struct FlowRecord {
   std::int32_t buyer = 0;        ///< agent index
   std::int32_t origin = 0;       ///< country index where the chips were made
   std::int32_t destination = 0;  ///< country index of the buyer
+  Channel channel = Channel::legal;
   double units = 0;
   double value_usd = 0;
-  Channel channel = Channel::legal;
 };
 
 /// One row of `/events`.

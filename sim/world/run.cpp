@@ -1,6 +1,8 @@
 #include "sim/world/run.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/concat.hpp"
@@ -44,10 +46,21 @@ RunResults gather_results(const World& world, std::vector<ReplicateOutput> outpu
   for (std::size_t m = 0; m < results.metrics.size(); ++m)
     for (ReplicateOutput& out : outputs)
       results.metrics[m].values.push_back(std::move(out.metric_values[m]));
-  for (ReplicateOutput& out : outputs) {
-    results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
-    for (EventRecord& e : out.events) results.events.push_back(std::move(e));
+  // the flows are most of a large run's memory: one replicate's are moved, and each
+  // replicate's are freed as soon as they are copied
+  if (outputs.size() == 1) {
+    results.flows = std::move(outputs.front().flows);
+  } else {
+    std::size_t n_flows = 0;
+    for (const ReplicateOutput& out : outputs) n_flows += out.flows.size();
+    results.flows.reserve(n_flows);
+    for (ReplicateOutput& out : outputs) {
+      results.flows.insert(results.flows.end(), out.flows.begin(), out.flows.end());
+      std::vector<FlowRecord>().swap(out.flows);
+    }
   }
+  for (ReplicateOutput& out : outputs)
+    for (EventRecord& e : out.events) results.events.push_back(std::move(e));
   return results;
 }
 

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
@@ -1009,9 +1011,14 @@ void Simulation::clear_market(const engine::Step& step) {
     seized[key] = rng.bernoulli(world_.country(dl.transit).enforcement);
   }
 
-  std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t, Channel>,
-           std::pair<double, double>>
-      flows;  // (product, seller, buyer, origin, channel) -> (units, value)
+  // the month's trades, (product, seller, buyer, origin, channel) with units and value, in
+  // the order of the purchases; sorted and summed per key below
+  struct Trade {
+    std::tuple<std::size_t, std::size_t, std::size_t, std::size_t, Channel> key;
+    double units;
+    double value;
+  };
+  std::vector<Trade> trades;
   std::map<std::pair<std::size_t, std::size_t>, double> seized_units;
   MonthTotals& m = state_.month;
   for (const Purchase& pu : purchases) {
@@ -1062,9 +1069,7 @@ void Simulation::clear_market(const engine::Step& step) {
     m.delivered_h100e[o.product * n_countries + dl.destination] += units * o.h100e;
     m.imports_by_channel[static_cast<std::size_t>(dl.channel) * n_countries + dl.destination] +=
         units;
-    auto& f = flows[{o.product, o.seller, pu.lab, o.origin, dl.channel}];
-    f.first += units;
-    f.second += value;
+    trades.push_back({{o.product, o.seller, pu.lab, o.origin, dl.channel}, units, value});
   }
   for (const auto& [key, units] : seized_units) {
     const std::size_t gov = world_.government_of(key.first);
@@ -1073,8 +1078,17 @@ void Simulation::clear_market(const engine::Step& step) {
                world_.country(key.first).id));
   }
 
-  for (const auto& [key, amount] : flows) {
-    const auto& [product, seller, buyer, origin, channel] = key;
+  // one record per key in key order, its amounts summed from zero in the order of the
+  // purchases (a stable sort keeps that order), as an ordered map would: bit-identical results
+  std::stable_sort(trades.begin(), trades.end(),
+                   [](const Trade& a, const Trade& b) { return a.key < b.key; });
+  for (std::size_t first = 0, next = 0; first < trades.size(); first = next) {
+    const auto& [product, seller, buyer, origin, channel] = trades[first].key;
+    std::pair<double, double> amount{0.0, 0.0};
+    for (; next < trades.size() && trades[next].key == trades[first].key; ++next) {
+      amount.first += trades[next].units;
+      amount.second += trades[next].value;
+    }
     FlowRecord r;
     r.replicate = static_cast<std::int32_t>(replicate_);
     r.month = static_cast<std::int32_t>(step.index);

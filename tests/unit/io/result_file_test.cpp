@@ -105,9 +105,9 @@ RunResults sample_results() {
   r.metrics.push_back(sample_metric(2, MetricAxis::agent, "units_sold", "chips", 2, 3, 3));
   r.metrics.push_back(sample_metric(3, MetricAxis::product, "price_usd", "USD", 2, 3, 2));
   r.flows = {
-      {0, 0, 0, 1, 2, 0, 1, 100.0, 2.5e6, Channel::legal},
-      {0, 2, 1, 1, 2, 0, 1, 40.0, 4.0e5, Channel::licensed},
-      {1, 1, 1, 1, 2, 0, 1, 7.5, 9.0e4, Channel::diverted},
+      {0, 0, 0, 1, 2, 0, 1, Channel::legal, 100.0, 2.5e6},
+      {0, 2, 1, 1, 2, 0, 1, Channel::licensed, 40.0, 4.0e5},
+      {1, 1, 1, 1, 2, 0, 1, Channel::diverted, 7.5, 9.0e4},
   };
   r.events = {
       {0, 0, 0, "policy_enacted", "US export rule on H100 to CH"},
