@@ -1,10 +1,11 @@
 # Thin wrapper over tools/install-deps.sh, the CMake presets and the chipsim binary.
 # Quick start: `make run` and `make test` (see README.md).
+# `make lint` runs clang-tidy (also part of `make test`).
 # `make bench` measures speed and memory into docs/performance.md (tools/bench --help).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RESULTS ?= results/h20-2025.h5
 
-.PHONY: run test build deps asan tsan clean
+.PHONY: run test build deps lint asan tsan clean
 
 deps:
 	@tools/install-deps.sh
@@ -19,7 +20,13 @@ run: build
 test: deps
 	cmake --preset ci
 	cmake --build --preset ci -j $(JOBS)
+	JOBS=$(JOBS) tools/lint build/ci
 	ctest --preset ci -j $(JOBS)
+
+# clang-tidy over the whole tree (.clang-tidy; docs/development.md, "Static analysis")
+lint: deps
+	cmake --preset ci >/dev/null
+	JOBS=$(JOBS) tools/lint build/ci
 
 asan: deps
 	cmake --preset asan

@@ -13,6 +13,7 @@ packages=(
   python3-h5py python3-pandas python3-matplotlib
   libjs-chart.js chromium
   clang-16 libclang-rt-16-dev
+  clang-tidy-16
 )
 
 missing=()

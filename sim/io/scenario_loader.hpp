@@ -15,8 +15,8 @@ namespace sim::io {
 /// One `--set PATH=VALUE` override. VALUE is parsed as YAML (`0.25`, `2028-12`, `[chn, sgp]`).
 struct Override {
   Override() = default;
-  Override(std::string path_, std::string value_, std::string given_as_ = {})
-      : path(std::move(path_)), value(std::move(value_)), given_as(std::move(given_as_)) {}
+  Override(std::string path_arg, std::string value_arg, std::string given_as_arg = {})
+      : path(std::move(path_arg)), value(std::move(value_arg)), given_as(std::move(given_as_arg)) {}
 
   std::string path;
   std::string value;

@@ -59,14 +59,13 @@ double compliant_interconnect(const ProductSelector& sel, const ProductSpec& p) 
 bool product_matches(const ProductSelector& sel, const ProductSpec& p) {
   if (sel.all) return true;
   if (std::find(sel.ids.begin(), sel.ids.end(), p.id) != sel.ids.end()) return true;
-  for (const ThresholdClause& c : sel.any_of) {
+  return std::ranges::any_of(sel.any_of, [&p](const ThresholdClause& c) {
     const bool tpp_ok = !c.tpp_at_least || p.tpp >= *c.tpp_at_least;
     const bool density_ok = !c.density_at_least || p.density >= *c.density_at_least;
     const bool link_ok =
         !c.interconnect_at_least || p.interconnect_gbps >= *c.interconnect_at_least;
-    if (tpp_ok && density_ok && link_ok) return true;
-  }
-  return false;
+    return tpp_ok && density_ok && link_ok;
+  });
 }
 
 std::vector<bool> country_mask(const std::vector<std::string>& listed,

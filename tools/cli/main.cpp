@@ -118,7 +118,11 @@ Resume read_resume(const std::string& text) {
 
 /// Refuses choices that would change a decision the checkpoint has already taken.
 void check_resumable(const sim::world::World& world, const Resume& resume) {
-  const sim::engine::Month month = *sim::engine::Month::parse(resume.month);
+  const std::optional<sim::engine::Month> parsed = sim::engine::Month::parse(resume.month);
+  if (!parsed)  // read_resume found a checkpoint there, so only a damaged file gets here
+    throw sim::IoError(
+        sim::concat(resume.file, ": /checkpoints/", resume.month, ": not a month (YYYY-MM)"));
+  const sim::engine::Month month = *parsed;
   for (const sim::world::DecisionRecord& taken : resume.source.decisions) {
     const auto d = sim::engine::Month::parse(taken.month);
     const auto now = world.choices().find(taken.id);
@@ -172,7 +176,7 @@ int run_command(const RunArgs& args, bool quiet) {
   }
   for (const std::string& month : args.checkpoint_at) {
     const int step = step_of(world, month, "--checkpoint-at");
-    if (step < first_step)
+    if (resume && step < first_step)
       throw sim::ConfigError(sim::concat("--checkpoint-at ", month,
                                          ": error: before the checkpoint this run continues from (",
                                          resume->month, ")"));
@@ -270,6 +274,9 @@ int export_command(const std::string& file, const std::string& csv_dir, bool for
 
 }  // namespace
 
+// Only CLI11's set-up, outside the try below, can throw here: on a programming error (a clashing
+// option name), which must crash loudly.
+// NOLINTNEXTLINE(bugprone-exception-escape): CLI11 set-up errors are bugs; let them abort
 int main(int argc, char** argv) {
   CLI::App app{"chipsim: an agent-based simulator of the geopolitics of AI chips"};
   app.set_version_flag("--version", std::string("chipsim ") + CHIPSIM_VERSION);
@@ -331,7 +338,8 @@ int main(int argc, char** argv) {
   cli::NetworkArgs network_args;
   CLI::App* network = cli::add_network_command(app, network_args);
 
-  std::string export_file, export_csv;
+  std::string export_file;
+  std::string export_csv;
   bool export_force = false;
   CLI::App* exporter =
       app.add_subcommand("export", "Write a result file's metrics, flows and events as tidy CSV");
