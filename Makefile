@@ -18,10 +18,19 @@ build: deps
 run: build
 	build/release/tools/chipsim run --force -o $(RESULTS)
 
+# One stage: configure, build and test with the preset of the same name.
+define stage
+	cmake --preset $(1)
+	cmake --build --preset $(1) -j $(JOBS)
+	ctest --preset $(1) -j $(JOBS)
+endef
+
+# The release build's tests, then the same under AddressSanitizer + UBSan, then the tests
+# labelled `parallel` under ThreadSanitizer (docs/development.md, "Sanitizers").
 test: deps
-	cmake --preset ci
-	cmake --build --preset ci -j $(JOBS)
-	ctest --preset ci -j $(JOBS)
+	$(call stage,ci)
+	$(call stage,asan)
+	$(call stage,tsan)
 
 # clang-tidy over the whole tree (.clang-tidy; docs/development.md, "Static analysis")
 lint: deps
@@ -29,14 +38,10 @@ lint: deps
 	JOBS=$(JOBS) tools/lint build/ci
 
 asan: deps
-	cmake --preset asan
-	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS)
+	$(call stage,asan)
 
 tsan: deps
-	cmake --preset tsan
-	cmake --build --preset tsan -j $(JOBS)
-	ctest --preset tsan -j $(JOBS)
+	$(call stage,tsan)
 
 .PHONY: bench
 bench: build

@@ -13,5 +13,11 @@ if(SIM_SANITIZER)
     message(FATAL_ERROR "The compiler rejects -fsanitize=${_sim_san}")
   endif()
   add_compile_options(${_sim_san_flags})
+  # GCC's instrumentation makes -Wmaybe-uninitialized fire inside libstdc++ (<regex> at -O1,
+  # e2e tests); GCC's manual warns that sanitizers raise its false-positive rate. The ci
+  # preset still builds everything with this warning as an error.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-maybe-uninitialized)
+  endif()
   add_link_options(-fsanitize=${_sim_san})
 endif()

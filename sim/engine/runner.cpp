@@ -1,7 +1,8 @@
 #include "sim/engine/runner.hpp"
 
 #include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+
+#include "sim/engine/parallel.hpp"
 
 namespace sim::engine {
 
@@ -10,7 +11,7 @@ void Runner::step(Model& model, std::uint64_t replicate, int index) const {
   model.observe(step);
   const std::size_t n = model.agent_count();
   // each agent's stream is keyed by its identity, so which thread runs it cannot matter
-  tbb::parallel_for(
+  sim::engine::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, 64), [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t agent = range.begin(); agent != range.end(); ++agent) {
           Rng rng = StreamFactory(seed_, replicate)
@@ -32,10 +33,11 @@ void Runner::run(Model& model, std::uint64_t replicate, int first_step,
 }
 
 void run_replicates(std::uint64_t replicates, const std::function<void(std::uint64_t)>& run_one) {
-  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, replicates, 1),
-                    [&](const tbb::blocked_range<std::uint64_t>& range) {
-                      for (std::uint64_t r = range.begin(); r != range.end(); ++r) run_one(r);
-                    });
+  sim::engine::parallel_for(tbb::blocked_range<std::uint64_t>(0, replicates, 1),
+                            [&](const tbb::blocked_range<std::uint64_t>& range) {
+                              for (std::uint64_t r = range.begin(); r != range.end(); ++r)
+                                run_one(r);
+                            });
 }
 
 }  // namespace sim::engine

@@ -1,6 +1,6 @@
 #include "tools/cli/sweep_command.hpp"
 
-#include <tbb/parallel_for.h>
+#include <tbb/blocked_range.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +23,7 @@
 #include "analysis/design.hpp"
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
+#include "sim/engine/parallel.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/io/sweep_loader.hpp"
@@ -571,18 +572,22 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   const std::shared_ptr<const World> shape = worlds.get(0);  // kept for the file's layout
   ProgressBar bar("sweeping", todo.size() * static_cast<std::uint64_t>(shape->calendar().size()),
                   !args.quiet);
-  tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t i) {
-    const Unit& u = todo[i];
-    const std::shared_ptr<const World> world = worlds.get(u.point);
-    sim::world::RunOptions options;
-    options.first_replicate = u.replicate;
-    options.replicates = 1;
-    options.progress = [&bar] { bar.tick(); };
-    RunResults results = sim::world::run_world(*world, behaviours, options);
-    results.chipsim_version = CHIPSIM_VERSION;
-    sim::io::write_results(part_path(parts, u.point, u.replicate), results);
-    if (--remaining[u.point] == 0) worlds.release(u.point);
-  });
+  // one unit per task (grain 1), as tbb::parallel_for(0, n, f) would
+  sim::engine::parallel_for(
+      tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const Unit& u = todo[i];
+          const std::shared_ptr<const World> world = worlds.get(u.point);
+          sim::world::RunOptions options;
+          options.first_replicate = u.replicate;
+          options.replicates = 1;
+          options.progress = [&bar] { bar.tick(); };
+          RunResults results = sim::world::run_world(*world, behaviours, options);
+          results.chipsim_version = CHIPSIM_VERSION;
+          sim::io::write_results(part_path(parts, u.point, u.replicate), results);
+          if (--remaining[u.point] == 0) worlds.release(u.point);
+        }
+      });
   bar.finish();
   if (todo.size() < missing) {
     if (!args.quiet)
