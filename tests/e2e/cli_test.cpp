@@ -135,7 +135,10 @@ TEST_CASE("cli: a killed run leaves no file at the output path", "[e2e][cli]") {
     CHECK_FALSE(k.output_seen);
     CHECK_FALSE(fs::exists(out));
   }
-  const e2e::Killed k = e2e::kill_when(run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+  // a short run: the loop looks without a pause until the write begins
+  const std::string short_run = std::string(CHIPSIM_BINARY) + " run -q --replicates 20 -o \"$OUT\"";
+  const e2e::Killed k =
+      e2e::kill_when(short_run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
   CHECK(k.status == 137);
   CHECK_FALSE(k.output_seen);
   CHECK_FALSE(fs::exists(out));
@@ -333,9 +336,12 @@ TEST_CASE("cli: a run killed while replacing a file leaves the old file or the n
   const std::string before = e2e::slurp(out);
   const std::string run =
       std::string(CHIPSIM_BINARY) + " run -q --force --replicates 200 -o \"$OUT\"";
-  // killed while writing the new file under its temporary name: the old file, untouched
+  // killed while writing the new file under its temporary name (a short run: the loop looks
+  // without a pause until the write begins): the old file, untouched
+  const std::string short_run =
+      std::string(CHIPSIM_BINARY) + " run -q --force --replicates 20 -o \"$OUT\"";
   const e2e::Killed writing =
-      e2e::kill_when(run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+      e2e::kill_when(short_run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
   CHECK(writing.status == 137);
   CHECK(e2e::slurp(out) == before);
   // killed at other moments: the old file or the complete new one
