@@ -12,6 +12,7 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/io/sweep_loader.hpp"
 #include "sim/io/yaml_tree.hpp"
+#include "tests/unit/io/config_error_of.hpp"
 
 namespace {
 
@@ -24,16 +25,7 @@ using sim::io::ScenarioLimits;
 const std::string kData = CHIPSIM_TEST_DATA_DIR;
 const std::string kTwoLabs = kData + "/good/two_labs.yaml";
 
-/// The message of the ConfigError `load` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& load) {
-  try {
-    load();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using io_test::error_of;
 
 std::string load_error(const LoadOptions& options) {
   return error_of([&] { load_scenario(kTwoLabs, FileSource(), options); });

@@ -8,6 +8,7 @@
 
 #include "sim/engine/errors.hpp"
 #include "sim/io/yaml_tree.hpp"
+#include "tests/unit/io/config_error_of.hpp"
 
 namespace {
 
@@ -31,16 +32,7 @@ LoadOptions with_sets(const std::vector<std::string>& sets) {
   return options;
 }
 
-/// The message of the ConfigError `load` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& load) {
-  try {
-    load();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using io_test::error_of;
 
 // ------------------------------------------------------------------------------------------
 // a text dump of every field of a spec (except source and resolved_yaml), for equality checks

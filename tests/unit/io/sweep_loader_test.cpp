@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/engine/errors.hpp"
+#include "tests/unit/io/config_error_of.hpp"
 
 namespace {
 
@@ -37,16 +38,7 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-/// The message of the ConfigError `load` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& load) {
-  try {
-    load();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using io_test::error_of;
 
 /// NAME of every NAME.yaml in the bad folder with a NAME.expected, sorted.
 std::vector<std::string> case_names() {
