@@ -27,10 +27,13 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["open_results", "Results", "AXES", "FORMAT_VERSION"]
+__all__ = ["open_results", "Results", "AXES", "FORMAT_VERSION", "READABLE_VERSIONS"]
 
-#: The result-file format this module reads (root attribute ``format_version``).
-FORMAT_VERSION = 1
+#: The newest result-file format this module reads (root attribute ``format_version``).
+FORMAT_VERSION = 2
+#: Every format this module reads: version 1 differs only in ``/trade/flows`` ``channel``, a
+#: variable-length string there and a 9-byte fixed-length one since version 2.
+READABLE_VERSIONS = (1, 2)
 
 #: Metric axes, in the order of ``/metrics``, and the id dataset each one indexes.
 AXES = {
@@ -42,7 +45,8 @@ AXES = {
 
 
 def _text(value) -> str:
-    """One HDF5 string (h5py gives ``bytes`` for variable-length strings) as ``str``."""
+    """One HDF5 string (h5py gives ``bytes`` for variable-length strings, ``numpy.bytes_``
+    for fixed-length ones) as ``str``."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return str(value)
@@ -118,9 +122,9 @@ class Results:
                 raise ValueError(f"{self.path}: not a chipsim result file "
                                  "(no root attribute format_version)")
             version = int(f.attrs["format_version"])
-            if version != FORMAT_VERSION:
+            if version not in READABLE_VERSIONS:
                 raise ValueError(f"{self.path}: format_version {version}; this reader knows "
-                                 f"version {FORMAT_VERSION} only")
+                                 f"versions {', '.join(map(str, READABLE_VERSIONS))}")
             self.format_version = version
             if self.history and "history" not in f:
                 raise ValueError(f"{self.path}: no historical path (/history); chipsim replay "
@@ -435,7 +439,7 @@ def open_results(path, history=False) -> Results:
 
     Reads the labels (months, ids, blocs, metric names, sweep parameters) at once; series and
     tables are read when asked for. Raises ``ValueError`` if the file lacks the root attribute
-    ``format_version`` or has a version other than 1, and ``OSError`` (naming the file) if it
+    ``format_version`` or has a version other than 1 or 2, and ``OSError`` (naming the file) if it
     is missing or not HDF5.
     """
     return Results(path, history)

@@ -2,26 +2,36 @@
 
 #include <fcntl.h>
 #include <hdf5.h>
+#include <tbb/blocked_range.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <stdexcept>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
+#include "sim/engine/parallel.hpp"
+#include "sim/io/detail/chunk_filters.hpp"
 #include "sim/io/detail/hdf5.hpp"
 #include "sim/world/simulation.hpp"
 
@@ -34,7 +44,17 @@ using detail::Handle;
 using detail::make_handle;
 
 // format constants (docs/output-format.md)
-constexpr std::int32_t kFormatVersion = 1;
+// version 2: /trade/flows `channel` is a fixed-length string (version 1, still read: variable
+// length, one global-heap object per row, which was most of the file and a quarter of the write)
+constexpr std::int32_t kFormatVersion = 2;
+constexpr std::int32_t kOldestReadableVersion = 1;
+// `channel` of /trade/flows: ASCII, null-terminated, in 9 bytes (licensed and diverted have 8)
+constexpr std::size_t kChannelBytes = 9;
+static_assert(std::string_view(world::channel_name(world::Channel::legal)).size() < kChannelBytes &&
+              std::string_view(world::channel_name(world::Channel::licensed)).size() <
+                  kChannelBytes &&
+              std::string_view(world::channel_name(world::Channel::diverted)).size() <
+                  kChannelBytes);
 // level 1: within ~1% of level 4's file size here (the float64 mantissas, which no level
 // compresses, are most of the compressed bytes) at two thirds of the time
 constexpr unsigned kDeflateLevel = 1;
@@ -49,6 +69,9 @@ constexpr hsize_t kGrowingTableChunkRows = 4096;
 // each chunk is written once) instead of converting the whole table first: a copy of the
 // flows less at the peak of memory
 constexpr std::size_t kTableBlockRows = 4 * kMaxTableChunkRows;
+// chunks written with H5Dwrite_chunk are encoded this many at a time, in parallel (at most
+// ~16 MiB of data)
+constexpr std::size_t kChunksAtOnce = 16;
 constexpr world::MetricAxis kAxes[] = {world::MetricAxis::country, world::MetricAxis::agent,
                                        world::MetricAxis::product, world::MetricAxis::policy};
 
@@ -70,6 +93,14 @@ Handle vlen_string_type(const std::string& file, const std::string& object) {
   return type;
 }
 
+/// The fixed-length string type of `channel` in /trade/flows.
+Handle channel_string_type(const std::string& file, const std::string& object) {
+  Handle type = make_handle(H5Tcopy(H5T_C_S1), H5Tclose, file, object, "create string type");
+  check_status(H5Tset_size(type.get(), kChannelBytes), file, object, "create string type");
+  check_status(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), file, object, "create string type");
+  return type;
+}
+
 // table rows as they sit in memory; the file types are packed, little-endian
 struct FlowRow {
   std::int32_t point;  ///< sweep files only
@@ -82,8 +113,57 @@ struct FlowRow {
   std::int32_t destination;
   double units;
   double value_usd;
+  std::array<char, kChannelBytes> channel;  ///< null-terminated
+};
+
+std::array<char, kChannelBytes> channel_field(world::Channel c) {
+  std::array<char, kChannelBytes> field{};
+  const std::string_view name = world::channel_name(c);
+  std::copy(name.begin(), name.end(), field.begin());
+  return field;
+}
+
+/// Stores `value` at `out` in the file's byte order (little-endian, as the native order is)
+/// and returns the byte after it.
+template <typename T>
+std::byte* put(std::byte* out, const T& value) {
+  static_assert(std::endian::native == std::endian::little,
+                "tables are encoded in memory order, which must be the file's little-endian");
+  std::memcpy(out, &value, sizeof value);
+  return out + sizeof value;
+}
+
+/// A run file's /trade/flows row in its file encoding: file_row_type(flow_columns), packed.
+constexpr std::size_t kFlowRowBytes = 7 * sizeof(std::int32_t) + 2 * sizeof(double) + kChannelBytes;
+
+void encode_flow(const world::FlowRecord& f, std::byte* out) {
+  out = put(out, f.replicate);
+  out = put(out, f.month);
+  out = put(out, f.product);
+  out = put(out, f.seller);
+  out = put(out, f.buyer);
+  out = put(out, f.origin);
+  out = put(out, f.destination);
+  out = put(out, f.units);
+  out = put(out, f.value_usd);
+  put(out, channel_field(f.channel));
+}
+
+/// A row of /trade/flows in a format 1 file (read only).
+struct FlowRowV1 {
+  std::int32_t point;
+  std::int32_t replicate;
+  std::int32_t month;
+  std::int32_t product;
+  std::int32_t seller;
+  std::int32_t buyer;
+  std::int32_t origin;
+  std::int32_t destination;
+  double units;
+  double value_usd;
   const char* channel;
 };
+
 
 FlowRow flow_row(const world::FlowRecord& f, std::int32_t point) {
   return {point,
@@ -96,7 +176,7 @@ FlowRow flow_row(const world::FlowRecord& f, std::int32_t point) {
           f.destination,
           f.units,
           f.value_usd,
-          world::channel_name(f.channel)};
+          channel_field(f.channel)};
 }
 
 /// Calls `write(rows, n, first)` for consecutive blocks of at most kTableBlockRows rows of
@@ -137,17 +217,20 @@ std::vector<Column> with_point(std::vector<Column> columns, std::size_t offset) 
   return columns;
 }
 
-std::vector<Column> flow_columns(hid_t string_type) {
-  return {{"replicate", offsetof(FlowRow, replicate), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"month", offsetof(FlowRow, month), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"product", offsetof(FlowRow, product), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"seller", offsetof(FlowRow, seller), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"buyer", offsetof(FlowRow, buyer), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"origin", offsetof(FlowRow, origin), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"destination", offsetof(FlowRow, destination), H5T_NATIVE_INT32, H5T_STD_I32LE},
-          {"units", offsetof(FlowRow, units), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
-          {"value_usd", offsetof(FlowRow, value_usd), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
-          {"channel", offsetof(FlowRow, channel), string_type, string_type}};
+/// The columns of /trade/flows as laid out in `Row` (FlowRow, or FlowRowV1 for reading), with
+/// `channel_type` the channel's string type.
+template <typename Row>
+std::vector<Column> flow_columns(hid_t channel_type) {
+  return {{"replicate", offsetof(Row, replicate), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"month", offsetof(Row, month), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"product", offsetof(Row, product), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"seller", offsetof(Row, seller), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"buyer", offsetof(Row, buyer), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"origin", offsetof(Row, origin), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"destination", offsetof(Row, destination), H5T_NATIVE_INT32, H5T_STD_I32LE},
+          {"units", offsetof(Row, units), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
+          {"value_usd", offsetof(Row, value_usd), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
+          {"channel", offsetof(Row, channel), channel_type, channel_type}};
 }
 
 std::vector<Column> event_columns(hid_t string_type) {
@@ -347,34 +430,50 @@ class Writer {
                                "create dataspace");
     Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, chunk_months, chunk_width});
 
-    // one hyperslab per replicate: values are stored one block per replicate in memory
-    // the memory space has the selection's shape: with a 1-D one HDF5 maps the values to
-    // chunks one at a time (~15% of the write's time besides compression, when it did)
-    const hsize_t count[3] = {1, months, width};
-    if (months * width > 0) {
-      Handle mem = make_handle(H5Screate_simple(3, count, nullptr), H5Sclose, label_, path,
-                               "create memory dataspace");
-      for (hsize_t rep = 0; rep < replicates; ++rep) {
-        const hsize_t start[3] = {rep, 0, 0};
-        check_status(
-            H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-            label_, path, "select replicate");
-        check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
-                              m.values[static_cast<std::size_t>(rep)].data()),
-                     label_, path, concat("write replicate ", rep));
-      }
-    }
+    if (months * width == 0) return series_attributes(ds.get(), path, m, "replicate,");
+    // chunk (r, i, j) holds months [i T', (i + 1) T') x columns [j W', (j + 1) W') of replicate r
+    const auto months_per_chunk = static_cast<std::size_t>(chunk_months);
+    const auto columns_per_chunk = static_cast<std::size_t>(chunk_width);
+    const auto n_months = static_cast<std::size_t>(months);
+    const auto n_columns = static_cast<std::size_t>(width);
+    const std::size_t month_chunks = (n_months + months_per_chunk - 1) / months_per_chunk;
+    const std::size_t column_chunks = (n_columns + columns_per_chunk - 1) / columns_per_chunk;
+    const std::size_t per_replicate = month_chunks * column_chunks;
+    const auto corner = [&](std::size_t c) {
+      const std::size_t within = c % per_replicate;
+      return std::array<std::size_t, 3>{c / per_replicate,
+                                        within / column_chunks * months_per_chunk,
+                                        within % column_chunks * columns_per_chunk};
+    };
+    write_chunks(
+        ds.get(), path, static_cast<std::size_t>(replicates) * per_replicate,
+        months_per_chunk * columns_per_chunk * sizeof(double), sizeof(double),
+        [&](std::size_t c, std::span<std::byte> raw) {
+          const auto [rep, month0, column0] = corner(c);
+          const std::vector<double>& values = m.values[rep];
+          const std::size_t span_columns = std::min(columns_per_chunk, n_columns - column0);
+          for (std::size_t t = month0; t < std::min(month0 + months_per_chunk, n_months); ++t) {
+            std::byte* out = raw.data() + (t - month0) * columns_per_chunk * sizeof(double);
+            for (std::size_t k = 0; k < span_columns; ++k)
+              out = put(out, values[t * n_columns + column0 + k]);
+          }
+        },
+        [&](std::size_t c, hsize_t* offset) {
+          const auto [rep, month0, column0] = corner(c);
+          offset[0] = to_hsize(rep);
+          offset[1] = to_hsize(month0);
+          offset[2] = to_hsize(column0);
+        });
     series_attributes(ds.get(), path, m, "replicate,");
   }
 
   void flows(const std::vector<world::FlowRecord>& flows, const std::string& base = "") {
     const std::string path = base + "/trade/flows";
-    const std::vector<Column> columns = flow_columns(string_type_.get());
+    Handle channel_type = channel_string_type(label_, path);
+    const std::vector<Column> columns = flow_columns<FlowRow>(channel_type.get());
     Handle ds = table(path, columns, nullptr, sizeof(FlowRow), flows.size());
-    Handle mem_type = memory_row_type(label_, path, columns, sizeof(FlowRow));
-    flow_blocks(flows, 0, [&](const FlowRow* rows, std::size_t n, std::size_t first) {
-      write_rows(ds.get(), path, mem_type.get(), rows, n, to_hsize(first));
-    });
+    write_table_chunks(ds.get(), path, flows.size(), kFlowRowBytes,
+                       [&](std::size_t i, std::byte* out) { encode_flow(flows[i], out); });
     string_attribute(ds.get(), path, "dims", "flow");
     string_attribute(ds.get(), path, "units", "units: chips; value_usd: USD");
     string_attribute(ds.get(), path, "description",
@@ -505,6 +604,79 @@ class Writer {
     check_status(H5Dset_extent(ds.get(), &total), label_, path, "extend table");
     Handle mem_type = memory_row_type(label_, path, columns, row_size);
     write_rows(ds.get(), path, mem_type.get(), rows, n, offset);
+  }
+
+  /// Writes rows [0, n) of the table `ds` made by table(): `encode(i, out)` writes row i in its
+  /// file encoding (the packed little-endian compound, `row_bytes` bytes) at `out`.
+  template <typename Encode>
+  void write_table_chunks(hid_t ds, const std::string& path, std::size_t n,
+                          std::size_t row_bytes, Encode encode) {
+    if (n == 0) return;
+    Handle file_type = make_handle(H5Dget_type(ds), H5Tclose, label_, path, "get type");
+    if (H5Tget_size(file_type.get()) != row_bytes)
+      throw std::logic_error(concat(path, ": rows encoded in ", row_bytes,
+                                    " bytes, the file's take ", H5Tget_size(file_type.get())));
+    const auto chunk_rows = static_cast<std::size_t>(chunk_shape(ds, path, 1)[0]);
+    write_chunks(
+        ds, path, (n + chunk_rows - 1) / chunk_rows, chunk_rows * row_bytes, row_bytes,
+        [&](std::size_t c, std::span<std::byte> raw) {
+          const std::size_t first = c * chunk_rows;
+          const std::size_t count = std::min(chunk_rows, n - first);
+          for (std::size_t i = 0; i < count; ++i) encode(first + i, raw.data() + i * row_bytes);
+        },
+        [&](std::size_t c, hsize_t* offset) { offset[0] = to_hsize(c * chunk_rows); });
+  }
+
+  /// The chunk dimensions of the `rank`-D chunked dataset `ds`.
+  std::vector<hsize_t> chunk_shape(hid_t ds, const std::string& path, int rank) {
+    Handle dcpl = make_handle(H5Dget_create_plist(ds), H5Pclose, label_, path,
+                              "get creation properties");
+    std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+    if (H5Pget_chunk(dcpl.get(), rank, shape.data()) != rank ||
+        std::find(shape.begin(), shape.end(), 0) != shape.end())
+      detail::throw_hdf5_error(label_, path, "get chunk size");
+    return shape;
+  }
+
+  /// Stores chunks [0, chunks) of `ds` (chunked, with shuffle and deflate: create_dataset) with
+  /// H5Dwrite_chunk. `fill(c, raw)` writes chunk c's `chunk_bytes` bytes in the file's
+  /// encoding into `raw`, which starts zeroed: what lies past the dataset's edge stays zero, as
+  /// HDF5 pads a partial chunk with the fill value. `offset(c, coordinates)` gives the
+  /// coordinates of its first element. The chunks are filled, shuffled (elements of
+  /// `element_bytes`) and deflated in parallel, `kChunksAtOnce` at a time, then stored in
+  /// order: readers see what H5Dwrite through HDF5's filter pipeline would store, and the
+  /// compressed bytes depend only on the data, never on the thread count.
+  template <typename Fill, typename Offset>
+  void write_chunks(hid_t ds, const std::string& path, std::size_t chunks,
+                    std::size_t chunk_bytes, std::size_t element_bytes, Fill fill,
+                    Offset offset) {
+    std::vector<std::vector<std::byte>> encoded;
+    for (std::size_t first = 0; first < chunks; first += kChunksAtOnce) {
+      encoded.assign(std::min(kChunksAtOnce, chunks - first), {});
+      // isolated: while this thread waits for the loop it must not pick up another task (a
+      // sweep unit) that would wait for the HDF5 lock this thread holds
+      tbb::this_task_arena::isolate([&] {
+        sim::engine::parallel_for(
+            tbb::blocked_range<std::size_t>(0, encoded.size(), 1),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+              std::vector<std::byte> raw(chunk_bytes);
+              std::vector<std::byte> shuffled(chunk_bytes);
+              for (std::size_t c = range.begin(); c != range.end(); ++c) {
+                std::fill(raw.begin(), raw.end(), std::byte{0});
+                fill(first + c, std::span<std::byte>(raw));
+                detail::shuffle(raw, element_bytes, shuffled);
+                encoded[c] = detail::deflate(shuffled, static_cast<int>(kDeflateLevel));
+              }
+            });
+      });
+      hsize_t coordinates[H5S_MAX_RANK] = {};
+      for (std::size_t c = 0; c < encoded.size(); ++c) {
+        offset(first + c, coordinates);
+        check_status(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, encoded[c].size(),
+                                    encoded[c].data()),
+                     label_, path, concat("write chunk ", first + c));
+      }
+    }
   }
 
   /// Writes `n` rows of memory type `mem_type` to rows [first, first + n) of the table `ds`,
@@ -911,27 +1083,32 @@ class Reader {
 
   std::vector<world::FlowRecord> flows(const std::string& base = "") {
     const std::string path = base + "/trade/flows";
-    Handle string_type = vlen_string_type(label_, path);
     std::vector<world::FlowRecord> flows;
-    read_table<FlowRow>(path, flow_columns(string_type.get()),
-                        [&](const std::vector<FlowRow>& rows) {
-                          flows.reserve(rows.size());
-                          for (std::size_t i = 0; i < rows.size(); ++i) {
-                            const FlowRow& row = rows[i];
-                            world::FlowRecord f;
-                            f.replicate = row.replicate;
-                            f.month = row.month;
-                            f.product = row.product;
-                            f.seller = row.seller;
-                            f.buyer = row.buyer;
-                            f.origin = row.origin;
-                            f.destination = row.destination;
-                            f.units = row.units;
-                            f.value_usd = row.value_usd;
-                            f.channel = channel(path, i, row.channel);
-                            flows.push_back(f);
-                          }
-                        });
+    const auto convert = [&](const auto& rows) {
+      flows.reserve(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        world::FlowRecord f;
+        f.replicate = row.replicate;
+        f.month = row.month;
+        f.product = row.product;
+        f.seller = row.seller;
+        f.buyer = row.buyer;
+        f.origin = row.origin;
+        f.destination = row.destination;
+        f.units = row.units;
+        f.value_usd = row.value_usd;
+        f.channel = channel(path, i, channel_text(row.channel));
+        flows.push_back(f);
+      }
+    };
+    if (variable_string_column(path, "channel")) {  // format 1
+      Handle string_type = vlen_string_type(label_, path);
+      read_table<FlowRowV1>(path, flow_columns<FlowRowV1>(string_type.get()), convert);
+    } else {
+      Handle channel_type = channel_string_type(label_, path);
+      read_table<FlowRow>(path, flow_columns<FlowRow>(channel_type.get()), convert);
+    }
     return flows;
   }
 
@@ -1080,8 +1257,30 @@ class Reader {
     return values;
   }
 
-  world::Channel channel(const std::string& path, std::size_t row, const char* name) {
-    const std::string text = name != nullptr ? name : "";
+  static std::string_view channel_text(const char* name) {
+    return name != nullptr ? std::string_view(name) : std::string_view();
+  }
+  static std::string_view channel_text(const std::array<char, kChannelBytes>& field) {
+    return {field.data(),
+            static_cast<std::size_t>(std::find(field.begin(), field.end(), '\0') - field.begin())};
+  }
+
+  /// Whether the column `name` of the compound table at `path` is a variable-length string
+  /// (false when there is no such column: reading the table then reports it).
+  bool variable_string_column(const std::string& path, const char* name) {
+    Handle ds = open_dataset(path);
+    Handle type = make_handle(H5Dget_type(ds.get()), H5Tclose, label_, path, "get type");
+    if (H5Tget_class(type.get()) != H5T_COMPOUND) return false;
+    const int index = H5Tget_member_index(type.get(), name);
+    if (index < 0) return false;
+    Handle member = make_handle(H5Tget_member_type(type.get(), static_cast<unsigned>(index)),
+                                H5Tclose, label_, path, concat("get type of column '", name, "'"));
+    const htri_t variable = H5Tis_variable_str(member.get());
+    check_status(variable, label_, path, concat("inspect column '", name, "'"));
+    return variable > 0;
+  }
+
+  world::Channel channel(const std::string& path, std::size_t row, std::string_view text) {
     for (const world::Channel c :
          {world::Channel::legal, world::Channel::licensed, world::Channel::diverted})
       if (text == world::channel_name(c)) return c;
@@ -1235,9 +1434,10 @@ SweepWriter::SweepWriter(const std::string& path, const world::RunResults& layou
     for (const world::Metric& m : s.layout.metrics)
       out.sweep_metric(m, points, to_hsize(s.layout.replicates), to_hsize(s.layout.months.size()),
                        to_hsize(s.layout.width(m.axis)));
-    Handle string_type = vlen_string_type(path, "/trade/flows");
+    Handle string_type = vlen_string_type(path, "/events");
+    Handle channel_type = channel_string_type(path, "/trade/flows");
     out.empty_table("/trade/flows",
-                    with_point(flow_columns(string_type.get()), offsetof(FlowRow, point)),
+                    with_point(flow_columns<FlowRow>(channel_type.get()), offsetof(FlowRow, point)),
                     sizeof(FlowRow), "flow",
                     "as in a run file, with the sweep point first (index into /sweep/point)",
                     "units: chips; value_usd: USD");
@@ -1306,9 +1506,10 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
     out.sweep_metric_point(results.metrics[m], to_hsize(point));
   }
 
-  Handle string_type = vlen_string_type(path, "/trade/flows");
+  Handle string_type = vlen_string_type(path, "/events");
+  Handle channel_type = channel_string_type(path, "/trade/flows");
   const std::vector<Column> flow_table =
-      with_point(flow_columns(string_type.get()), offsetof(FlowRow, point));
+      with_point(flow_columns<FlowRow>(channel_type.get()), offsetof(FlowRow, point));
   flow_blocks(results.flows, static_cast<std::int32_t>(point),
               [&](const FlowRow* rows, std::size_t n, std::size_t) {
                 out.append_rows("/trade/flows", flow_table, rows, sizeof(FlowRow), n, s.flow_rows);
@@ -1424,9 +1625,10 @@ world::RunResults read_run(const std::string& path, bool history) {
     throw IoError(concat(path, ": not a chipsim result file (no root attribute format_version)"));
   const auto version =
       in.integer_attribute<std::int64_t>(g, "/", "format_version", H5T_NATIVE_INT64);
-  if (version != kFormatVersion)
+  if (version < kOldestReadableVersion || version > kFormatVersion)
     throw IoError(concat(path, ": unsupported result format_version ", version,
-                         " (this chipsim reads version ", kFormatVersion, ")"));
+                         " (this chipsim reads versions ", kOldestReadableVersion, " to ",
+                         kFormatVersion, ")"));
   if (in.has_attribute(g, "/", "sweep_points"))
     throw IoError(concat(path,
                          ": a sweep result file (its series have a leading point "

@@ -132,7 +132,7 @@ inline const char* axis_name(MetricAxis axis) {
   return "?";
 }
 
-inline const char* channel_name(Channel c) {
+constexpr const char* channel_name(Channel c) {
   switch (c) {
     case Channel::legal:
       return "legal";

@@ -10,6 +10,7 @@ python3-matplotlib (tools/install-deps.sh).
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -223,6 +224,33 @@ class RunFile(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.r.morris()
 
+    def test_format_1_file(self):
+        # format 1 stored channel as a variable-length string; both readers still read it
+        old = os.path.join(tmp.name, "format1.h5")
+        shutil.copyfile(RUN, old)
+        with h5py.File(old, "r+") as f:
+            self.assertEqual(f["trade/flows"].dtype["channel"], np.dtype("S9"))
+            table = f["trade/flows"][()]
+            attrs = dict(f["trade/flows"].attrs)
+            fields = [(name, h5py.string_dtype() if name == "channel" else table.dtype[name])
+                      for name in table.dtype.names]
+            rows = np.empty(len(table), dtype=fields)
+            for name in table.dtype.names:
+                rows[name] = table[name]
+            del f["trade/flows"]
+            ds = f.create_dataset("trade/flows", data=rows, chunks=True, maxshape=(None,))
+            ds.attrs.update(attrs)
+            f.attrs["format_version"] = np.int32(1)
+        self.assertTrue(h5py.check_string_dtype(raw(old, "trade/flows").dtype["channel"]))
+        self.assertTrue(chipsim_results.open_results(old).flows().equals(self.r.flows()))
+        for path, out in ((RUN, "csv2"), (old, "csv1")):
+            chipsim("export", path, "--csv", os.path.join(tmp.name, out))
+        with open(os.path.join(tmp.name, "csv1", "flows.csv"), encoding="utf-8") as f1, \
+                open(os.path.join(tmp.name, "csv2", "flows.csv"), encoding="utf-8") as f2:
+            text = f1.read()
+            self.assertEqual(text, f2.read())
+            self.assertIn(",legal,", text)
+
     def test_bad_files(self):
         with self.assertRaises(OSError):
             chipsim_results.open_results(os.path.join(tmp.name, "missing.h5"))
@@ -233,6 +261,12 @@ class RunFile(unittest.TestCase):
             f["x"] = [1.0]
         with self.assertRaisesRegex(ValueError, "format_version"):
             chipsim_results.open_results(plain)
+        future = os.path.join(tmp.name, "future.h5")
+        shutil.copyfile(RUN, future)
+        with h5py.File(future, "r+") as f:
+            f.attrs["format_version"] = np.int32(3)
+        with self.assertRaisesRegex(ValueError, "format_version 3; this reader knows versions 1, 2"):
+            chipsim_results.open_results(future)
 
 
 class SweepFile(unittest.TestCase):

@@ -1,23 +1,28 @@
 #include "sim/io/result_file.hpp"
 
 #include <sys/wait.h>
+#include <tbb/global_control.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
+#include "sim/io/detail/chunk_filters.hpp"
 #include "sim/world/results.hpp"
 
 namespace {
@@ -293,7 +298,7 @@ TEST_CASE("io::write_results: h5dump reads the file", "[io][hdf5]") {
 
   std::string attrs;
   REQUIRE(run("h5dump -a /format_version " + quoted(path), &attrs) == 0);
-  CHECK_THAT(attrs, Catch::Contains("H5T_STD_I32LE") && Catch::Contains("(0): 1"));
+  CHECK_THAT(attrs, Catch::Contains("H5T_STD_I32LE") && Catch::Contains("(0): 2"));
   REQUIRE(run("h5dump -a /seed " + quoted(path), &attrs) == 0);
   CHECK_THAT(attrs, Catch::Contains("H5T_STD_U64LE") && Catch::Contains("18364758544493064720"));
 }
@@ -476,4 +481,86 @@ TEST_CASE("io::write_results: a historical path is stored beside the run under /
     CHECK_THROWS_AS(sim::io::write_results(other, branch, &history), sim::IoError);
     CHECK_FALSE(fs::exists(other));
   }
+}
+
+TEST_CASE("io::write_results: tables and series of many chunks round-trip, at any thread count",
+          "[io][hdf5][parallel]") {
+  // 40,000 flows: chunks of 16,384 rows, the third one partial; a 2,500-wide agent series over
+  // 120 months: 131,072 / 120 = 1,092 columns a chunk, so 3 chunks a replicate (the third
+  // 316 wide), 21 over 7 replicates: more than one batch of chunks encoded at once
+  RunResults r = sample_results();
+  r.replicates = 7;
+  r.months.clear();
+  for (int y = 2020; y < 2030; ++y)
+    for (int m = 1; m <= 12; ++m) r.months.push_back(sim::concat(y, m < 10 ? "-0" : "-", m));
+  r.agent_ids.clear();
+  r.agent_kinds.clear();
+  r.agent_countries.clear();
+  for (std::size_t i = 0; i < 2500; ++i) {
+    r.agent_ids.push_back(sim::concat("lab-", i));
+    r.agent_kinds.emplace_back("ai_lab");
+    r.agent_countries.emplace_back("CH");
+  }
+  r.metrics = {sample_metric(0, MetricAxis::country, "compute_stock_h100e", "H100e", 7, 120, 2),
+               sample_metric(1, MetricAxis::agent, "revenue_usd", "USD", 7, 120, 2500)};
+  r.flows.clear();
+  for (std::int32_t i = 0; i < 40000; ++i)
+    r.flows.push_back({i / 6000, i / 50 % 120, i % 2, 0, i % 2500, 0, 1,
+                       static_cast<Channel>(i % 3), 0.5 + i, 1.0e3 * i});
+  r.events.clear();
+
+  const TempDir dir;
+  const std::string one = dir.file("one.h5");
+  const std::string two = dir.file("two.h5");
+  {
+    const tbb::global_control threads(tbb::global_control::max_allowed_parallelism, 1);
+    sim::io::write_results(one, r);
+  }
+  {
+    const tbb::global_control threads(tbb::global_control::max_allowed_parallelism, 2);
+    sim::io::write_results(two, r);
+  }
+  CHECK(file_bytes(one) == file_bytes(two));
+  const RunResults back = sim::io::read_results(one);
+  REQUIRE(back.metrics.size() == 2);
+  CHECK(back.metrics[1].values == r.metrics[1].values);  // one check: no 2-million-value dump
+  r.metrics[1].values = back.metrics[1].values;
+  require_equal(back, r);
+  CHECK(back.flows[39999].channel == Channel::legal);  // 39,999 % 3 == 0
+  CHECK(back.flows[39999].units == 39999.5);
+  CHECK(back.metrics[1].values[6][119 * 2500 + 2499] == sample_value(1, 6, 119, 2499));
+
+  // any HDF5 reader decodes the chunks: h5dump shows the last row and the channel type
+  std::string dump;
+  REQUIRE(run("h5dump -d /trade/flows -s 39999 -c 1 " + quoted(one), &dump) == 0);
+  CHECK_THAT(dump, Catch::Contains("39999.5") && Catch::Contains("\"legal\"") &&
+                       Catch::Contains("STRSIZE 9") && Catch::Contains("H5T_STR_NULLTERM"));
+  // compressed: 40,000 rows of 53 bytes are 2.1 MB raw
+  CHECK(fs::file_size(one) < 40000 * 53 + 7 * 120 * 2500 * 8);
+}
+
+TEST_CASE("io::detail::shuffle: byte k of every element together, as HDF5's filter stores it",
+          "[io]") {
+  const std::vector<std::byte> in = {std::byte{0xa0}, std::byte{0xa1}, std::byte{0xa2},
+                                     std::byte{0xb0}, std::byte{0xb1}, std::byte{0xb2}};
+  std::vector<std::byte> out(in.size());
+  sim::io::detail::shuffle(in, 3, out);
+  CHECK(out == std::vector<std::byte>{std::byte{0xa0}, std::byte{0xb0}, std::byte{0xa1},
+                                      std::byte{0xb1}, std::byte{0xa2}, std::byte{0xb2}});
+  CHECK_THROWS_AS(sim::io::detail::shuffle(in, 4, out), std::logic_error);  // 6 % 4 != 0
+}
+
+TEST_CASE("io::detail::deflate: a zlib stream that zlib inflates back", "[io]") {
+  std::vector<std::byte> in(100000);
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::byte>(i % 7);
+  const std::vector<std::byte> packed = sim::io::detail::deflate(in, 1);
+  CHECK(packed.size() < in.size() / 10);            // 7 repeating bytes compress well
+  CHECK(static_cast<unsigned>(packed[0]) == 0x78);  // zlib header: deflate, 32 KiB window
+  std::vector<std::byte> back(in.size());
+  uLongf size = back.size();
+  REQUIRE(::uncompress(reinterpret_cast<Bytef*>(back.data()), &size,
+                       reinterpret_cast<const Bytef*>(packed.data()), packed.size()) == Z_OK);
+  CHECK(size == in.size());
+  CHECK(back == in);
+  CHECK(sim::io::detail::deflate(in, 1) == packed);  // deterministic
 }
