@@ -16,12 +16,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -102,7 +102,10 @@ Handle channel_string_type(const std::string& file, const std::string& object) {
 }
 
 // table rows as they sit in memory; the file types are packed, little-endian
-struct FlowRow {
+/// A row of /trade/flows with `channel` as `Channel`: the fixed-length string of format 2
+/// (FlowRow), or a C string for a format 1 file's variable-length one (FlowRowV1, read only).
+template <typename Channel>
+struct FlowRowWith {
   std::int32_t point;  ///< sweep files only
   std::int32_t replicate;
   std::int32_t month;
@@ -113,8 +116,10 @@ struct FlowRow {
   std::int32_t destination;
   double units;
   double value_usd;
-  std::array<char, kChannelBytes> channel;  ///< null-terminated
+  Channel channel;
 };
+using FlowRow = FlowRowWith<std::array<char, kChannelBytes>>;  // null-terminated
+using FlowRowV1 = FlowRowWith<const char*>;
 
 std::array<char, kChannelBytes> channel_field(world::Channel c) {
   std::array<char, kChannelBytes> field{};
@@ -148,22 +153,6 @@ void encode_flow(const world::FlowRecord& f, std::byte* out) {
   out = put(out, f.value_usd);
   put(out, channel_field(f.channel));
 }
-
-/// A row of /trade/flows in a format 1 file (read only).
-struct FlowRowV1 {
-  std::int32_t point;
-  std::int32_t replicate;
-  std::int32_t month;
-  std::int32_t product;
-  std::int32_t seller;
-  std::int32_t buyer;
-  std::int32_t origin;
-  std::int32_t destination;
-  double units;
-  double value_usd;
-  const char* channel;
-};
-
 
 FlowRow flow_row(const world::FlowRecord& f, std::int32_t point) {
   return {point,
@@ -609,8 +598,8 @@ class Writer {
   /// Writes rows [0, n) of the table `ds` made by table(): `encode(i, out)` writes row i in its
   /// file encoding (the packed little-endian compound, `row_bytes` bytes) at `out`.
   template <typename Encode>
-  void write_table_chunks(hid_t ds, const std::string& path, std::size_t n,
-                          std::size_t row_bytes, Encode encode) {
+  void write_table_chunks(hid_t ds, const std::string& path, std::size_t n, std::size_t row_bytes,
+                          Encode encode) {
     if (n == 0) return;
     Handle file_type = make_handle(H5Dget_type(ds), H5Tclose, label_, path, "get type");
     if (H5Tget_size(file_type.get()) != row_bytes)
@@ -629,8 +618,8 @@ class Writer {
 
   /// The chunk dimensions of the `rank`-D chunked dataset `ds`.
   std::vector<hsize_t> chunk_shape(hid_t ds, const std::string& path, int rank) {
-    Handle dcpl = make_handle(H5Dget_create_plist(ds), H5Pclose, label_, path,
-                              "get creation properties");
+    Handle dcpl =
+        make_handle(H5Dget_create_plist(ds), H5Pclose, label_, path, "get creation properties");
     std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
     if (H5Pget_chunk(dcpl.get(), rank, shape.data()) != rank ||
         std::find(shape.begin(), shape.end(), 0) != shape.end())
@@ -647,34 +636,33 @@ class Writer {
   /// order: readers see what H5Dwrite through HDF5's filter pipeline would store, and the
   /// compressed bytes depend only on the data, never on the thread count.
   template <typename Fill, typename Offset>
-  void write_chunks(hid_t ds, const std::string& path, std::size_t chunks,
-                    std::size_t chunk_bytes, std::size_t element_bytes, Fill fill,
-                    Offset offset) {
+  void write_chunks(hid_t ds, const std::string& path, std::size_t chunks, std::size_t chunk_bytes,
+                    std::size_t element_bytes, Fill fill, Offset offset) {
     std::vector<std::vector<std::byte>> encoded;
     for (std::size_t first = 0; first < chunks; first += kChunksAtOnce) {
       encoded.assign(std::min(kChunksAtOnce, chunks - first), {});
       // isolated: while this thread waits for the loop it must not pick up another task (a
       // sweep unit) that would wait for the HDF5 lock this thread holds
       tbb::this_task_arena::isolate([&] {
-        sim::engine::parallel_for(
-            tbb::blocked_range<std::size_t>(0, encoded.size(), 1),
-            [&](const tbb::blocked_range<std::size_t>& range) {
-              std::vector<std::byte> raw(chunk_bytes);
-              std::vector<std::byte> shuffled(chunk_bytes);
-              for (std::size_t c = range.begin(); c != range.end(); ++c) {
-                std::fill(raw.begin(), raw.end(), std::byte{0});
-                fill(first + c, std::span<std::byte>(raw));
-                detail::shuffle(raw, element_bytes, shuffled);
-                encoded[c] = detail::deflate(shuffled, static_cast<int>(kDeflateLevel));
-              }
-            });
+        sim::engine::parallel_for(tbb::blocked_range<std::size_t>(0, encoded.size(), 1),
+                                  [&](const tbb::blocked_range<std::size_t>& range) {
+                                    std::vector<std::byte> raw(chunk_bytes);
+                                    std::vector<std::byte> shuffled(chunk_bytes);
+                                    for (std::size_t c = range.begin(); c != range.end(); ++c) {
+                                      std::fill(raw.begin(), raw.end(), std::byte{0});
+                                      fill(first + c, std::span<std::byte>(raw));
+                                      detail::shuffle(raw, element_bytes, shuffled);
+                                      encoded[c] = detail::deflate(shuffled,
+                                                                   static_cast<int>(kDeflateLevel));
+                                    }
+                                  });
       });
       hsize_t coordinates[H5S_MAX_RANK] = {};
       for (std::size_t c = 0; c < encoded.size(); ++c) {
         offset(first + c, coordinates);
-        check_status(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, encoded[c].size(),
-                                    encoded[c].data()),
-                     label_, path, concat("write chunk ", first + c));
+        check_status(
+            H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, encoded[c].size(), encoded[c].data()),
+            label_, path, concat("write chunk ", first + c));
       }
     }
   }

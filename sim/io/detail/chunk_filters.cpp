@@ -13,7 +13,7 @@ namespace sim::io::detail {
 void shuffle(std::span<const std::byte> in, std::size_t element_size, std::span<std::byte> out) {
   if (element_size == 0 || in.size() % element_size != 0 || out.size() != in.size())
     throw std::logic_error(sim::concat("shuffle: ", in.size(), " bytes in, ", out.size(),
-                                          " out, elements of ", element_size));
+                                       " out, elements of ", element_size));
   const std::size_t elements = in.size() / element_size;
   for (std::size_t k = 0; k < element_size; ++k) {
     std::byte* plane = out.data() + k * elements;
