@@ -1082,6 +1082,15 @@ void Simulation::clear_market(const engine::Step& step) {
   // purchases (a stable sort keeps that order), as an ordered map would: bit-identical results
   std::stable_sort(trades.begin(), trades.end(),
                    [](const Trade& a, const Trade& b) { return a.key < b.key; });
+  // the flow table grows by about as many rows every month: make room for the rest of the run
+  // at the pace so far (plus a quarter), so that late in a long run the vector is not doubled,
+  // with both copies briefly resident; room reserved but never written costs no memory
+  auto& flows = output_.flows;
+  const auto months_done = static_cast<std::size_t>(step.index) + 1;
+  const auto months = static_cast<std::size_t>(std::max(world_.calendar().size(), step.index + 1));
+  if (const std::size_t pace = (flows.size() + trades.size()) / months_done;
+      flows.size() + trades.size() > flows.capacity())
+    flows.reserve(flows.size() + trades.size() + pace * (months - months_done) * 5 / 4);
   for (std::size_t first = 0, next = 0; first < trades.size(); first = next) {
     const auto& [product, seller, buyer, origin, channel] = trades[first].key;
     std::pair<double, double> amount{0.0, 0.0};
@@ -1100,7 +1109,7 @@ void Simulation::clear_market(const engine::Step& step) {
     r.units = amount.first;
     r.value_usd = amount.second;
     r.channel = channel;
-    output_.flows.push_back(r);
+    flows.push_back(r);
   }
 }
 
