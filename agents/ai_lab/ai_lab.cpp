@@ -18,7 +18,8 @@ double AiLab::budget_usd(const View& view, std::size_t self) {
   return lab.budget_base_usd * std::pow(1.0 + params.budget_growth_per_year, months / 12.0);
 }
 
-void AiLab::decide(const View& view, std::size_t self, Intent& out, sim::engine::Rng&) const {
+void AiLab::decide(const View& view, std::size_t self, Intent& out,
+                   sim::engine::Rng& /*rng*/) const {
   const World& world = view.world;
   const State& state = view.state;
   const std::size_t home = world.agent_country(self);

@@ -133,7 +133,8 @@ std::vector<std::size_t> Chipmaker::deals_to_offer(const View& view, std::size_t
   return offers;
 }
 
-void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::engine::Rng&) const {
+void Chipmaker::decide(const View& view, std::size_t self, Intent& out,
+                       sim::engine::Rng& /*rng*/) const {
   const World& world = view.world;
   const State& state = view.state;
   const ChipmakerState& me = state.chipmakers[self];
@@ -192,7 +193,8 @@ void Chipmaker::decide(const View& view, std::size_t self, Intent& out, sim::eng
         same.push_back(j);
         done[j] = true;
       }
-    double room = 0, wanted = 0;
+    double room = 0;
+    double wanted = 0;
     for (std::size_t j : same) {
       room = std::max(room, needs[j].total_capacity);
       wanted += needs[j].wanted;

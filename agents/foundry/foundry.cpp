@@ -95,7 +95,8 @@ std::vector<double> Foundry::site_profits(const View& view, std::size_t self) {
   return profits;
 }
 
-void Foundry::decide(const View& view, std::size_t self, Intent& out, sim::engine::Rng&) const {
+void Foundry::decide(const View& view, std::size_t self, Intent& out,
+                     sim::engine::Rng& /*rng*/) const {
   const State& state = view.state;
   const AgentSpec& params = state.agent_params[self];
   if (!params.expansion || state.construction_until[self] >= view.step.index) return;

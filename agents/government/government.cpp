@@ -174,7 +174,7 @@ Blocs blocs_of(const View& view, std::size_t home) {
   for (std::size_t c = 0; c < n; ++c) {
     const std::string& bloc = world.country(c).bloc;
     if (bloc == own_bloc || !has_labs[c]) continue;
-    if (bloc_stock.count(bloc) == 0) order.push_back(bloc);
+    if (!bloc_stock.contains(bloc)) order.push_back(bloc);
     bloc_stock[bloc] += stock[c];
   }
   std::string rival;
@@ -202,7 +202,8 @@ Blocs blocs_of(const View& view, std::size_t home) {
 /// S = ln(own bloc's projected compute) − ln(rival's), each projected `kHorizon` months ahead
 /// without retirement and floored at 1 H100e.
 double security(const Forecast& f, const Blocs& b) {
-  double own = b.own_stock_h100e, rival = b.rival_stock_h100e;
+  double own = b.own_stock_h100e;
+  double rival = b.rival_stock_h100e;
   for (std::size_t c = 0; c < f.inflow_h100e.size(); ++c) {
     if (b.own[c]) own += kHorizon * f.inflow_h100e[c];
     if (b.rival[c]) rival += kHorizon * f.inflow_h100e[c];
@@ -283,7 +284,8 @@ std::vector<Government::Candidate> Government::candidates(const View& view, std:
   return out;
 }
 
-void Government::decide(const View& view, std::size_t self, Intent& out, sim::engine::Rng&) const {
+void Government::decide(const View& view, std::size_t self, Intent& out,
+                        sim::engine::Rng& /*rng*/) const {
   const World& world = view.world;
   const State& state = view.state;
   const AgentSpec& params = state.agent_params[self];

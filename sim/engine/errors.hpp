@@ -39,7 +39,8 @@ namespace detail {
 }  // namespace sim
 
 /// Always-on invariant check: a broken invariant is a bug in chipsim, never bad input.
-#define SIM_ASSERT(cond, msg)                                                               \
-  do {                                                                                      \
-    if (!(cond)) ::sim::detail::assert_fail(#cond, (msg), std::source_location::current()); \
+#define SIM_ASSERT(cond, msg)                                                    \
+  do {                                                                           \
+    if (!static_cast<bool>(cond))                                                \
+      ::sim::detail::assert_fail(#cond, (msg), std::source_location::current()); \
   } while (false)

@@ -1,5 +1,6 @@
 #include "sim/io/csv_export.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -31,12 +32,12 @@ std::string field(std::string_view text) {
 
 /// The shortest text that reads back as exactly `v`.
 std::string number(double v) {
-  char buf[32];
+  std::array<char, 32> buf{};
   for (int precision = 15; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
+    std::snprintf(buf.data(), buf.size(), "%.*g", precision, v);
+    if (std::strtod(buf.data(), nullptr) == v) break;
   }
-  return buf;
+  return buf.data();
 }
 
 /// One CSV file written under a temporary name and renamed into place on `commit`.
@@ -46,7 +47,11 @@ class CsvFile {
       : path_(path),
         temp_(path.string() + ".tmp"),
         out_(temp_, std::ios::binary | std::ios::trunc) {
-    if (!out_) throw IoError(concat(path_.string(), ": cannot write: ", std::strerror(errno)));
+    if (!out_) {
+      // std::strerror is not thread-safe; the category's message is the same text
+      const std::string why = std::error_code(errno, std::generic_category()).message();
+      throw IoError(concat(path_.string(), ": cannot write: ", why));
+    }
     out_ << header << "\n";
   }
   CsvFile(const CsvFile&) = delete;

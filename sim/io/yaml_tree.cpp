@@ -35,12 +35,12 @@ std::string format_error(const Loc& loc, std::string_view key, std::string_view 
 
 const Tree* Tree::find(std::string_view key) const {
   const MapEntry* entry = find_entry(key);
-  return entry ? &entry->value : nullptr;
+  return entry != nullptr ? &entry->value : nullptr;
 }
 
 Tree* Tree::find(std::string_view key) {
   MapEntry* entry = find_entry(key);
-  return entry ? &entry->value : nullptr;
+  return entry != nullptr ? &entry->value : nullptr;
 }
 
 const MapEntry* Tree::find_entry(std::string_view key) const {
@@ -102,7 +102,7 @@ class Converter {
     }
     Tree tree;
     tree.loc = where(node.Mark());
-    if (fallback && fixed_loc_ == nullptr) tree.loc = *fallback;
+    if (fallback != nullptr && fixed_loc_ == nullptr) tree.loc = *fallback;
     if (depth > limits_.max_depth) {
       throw ConfigError(format_error(
           tree.loc, "",
@@ -215,25 +215,25 @@ class NodeCounter : public YAML::EventHandler {
     last_document_pos_ = mark.pos;
   }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t anchor) override { leaf(anchor); }
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t anchor) override {
     const auto it = sizes_.find(anchor);
     const std::size_t n = it == sizes_.end() ? 1 : it->second;
     alias_total_ += n;
     if (alias_total_ > max_alias_nodes_) throw TooManyAliasNodes{};
     add(n);
   }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                const std::string&) override {
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t anchor,
+                const std::string& /*value*/) override {
     leaf(anchor);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
     open(mark, anchor);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value /*style*/) override {
     open(mark, anchor);
   }
   void OnMapEnd() override { close(); }

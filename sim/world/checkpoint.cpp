@@ -2,6 +2,7 @@
 // Boost.Serialization binary archive. The archive is tied to this build's type sizes and byte
 // order (docs/output-format.md, "Checkpoints"): it is for continuing a run on the same kind of
 // machine, not for exchange.
+#include <array>
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
@@ -40,7 +41,7 @@ static_assert(sizeof(MonthTotals) == 24 * sizeof(std::vector<double>),
               "MonthTotals changed: update serialize(MonthTotals) in checkpoint.cpp");
 static_assert(sizeof(LicenceKey) == 4 * sizeof(std::size_t),
               "LicenceKey changed: update serialize(LicenceKey) in checkpoint.cpp");
-static_assert(sizeof(Fab) == 4 * 8 + sizeof(std::vector<std::size_t>),
+static_assert(sizeof(Fab) == 4 * std::size_t{8} + sizeof(std::vector<std::size_t>),
               "Fab changed: update serialize(Fab) in checkpoint.cpp");
 
 template <class Archive>
@@ -164,14 +165,14 @@ std::string mismatch(const Identity& saved, const Identity& here) {
     return concat("its calendar (", saved.months, " months from ", saved.first_month,
                   ") differs from the scenario's (", here.months, " months from ", here.first_month,
                   ")");
-  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"agents", &saved.agents},
-      {"products", &saved.products},
-      {"countries", &saved.countries},
-      {"policies", &saved.policies},
-      {"deals", &saved.deals}};
-  const std::vector<std::string>* ours[] = {&here.agents, &here.products, &here.countries,
-                                            &here.policies, &here.deals};
+  const auto lists = std::to_array<std::pair<const char*, const std::vector<std::string>*>>(
+      {{"agents", &saved.agents},
+       {"products", &saved.products},
+       {"countries", &saved.countries},
+       {"policies", &saved.policies},
+       {"deals", &saved.deals}});
+  const auto ours = std::to_array<const std::vector<std::string>*>(
+      {&here.agents, &here.products, &here.countries, &here.policies, &here.deals});
   for (std::size_t i = 0; i < std::size(lists); ++i)
     if (*lists[i].second != *ours[i]) return concat("its ", lists[i].first, " differ");
   return "";
@@ -198,8 +199,11 @@ std::span<const std::string_view> policy_fields(const PolicySpec& /*policy*/) {
 /// Whether the per-agent, per-product, per-policy and per-deal vectors of `s` have the world's
 /// sizes (a damaged checkpoint could otherwise index out of range later).
 bool sized_for(const State& s, const World& w) {
-  const std::size_t n = w.agent_count(), p = w.product_count(), c = w.country_count();
-  const std::size_t policies = w.policies().size(), deals = w.spec().deals.size();
+  const std::size_t n = w.agent_count();
+  const std::size_t p = w.product_count();
+  const std::size_t c = w.country_count();
+  const std::size_t policies = w.policies().size();
+  const std::size_t deals = w.spec().deals.size();
   const auto month_ok = [&](const MonthTotals& m) {
     return m.revenue_usd.size() == n && m.demand_units.size() == p &&
            m.produced_units.size() == c && m.imports_by_channel.size() == 3 * c &&
@@ -251,7 +255,7 @@ std::string Simulation::save() const {
   const std::string archive = std::move(bytes).str();
   std::string out(kCrcBytes, '\0');
   const std::uint32_t crc = crc32(archive);
-  for (std::size_t i = 0; i < kCrcBytes; ++i) out[i] = static_cast<char>((crc >> (8 * i)) & 0xffu);
+  for (std::size_t i = 0; i < kCrcBytes; ++i) out[i] = static_cast<char>((crc >> (8 * i)) & 0xffU);
   return out + archive;
 }
 
@@ -280,7 +284,8 @@ void Simulation::restore(std::string_view bytes) {
 
     State s;
     ar >> s.step >> s.policy_active >> s.policy_since >> s.release_step;
-    std::vector<double> agent_values, policy_values;
+    std::vector<double> agent_values;
+    std::vector<double> policy_values;
     ar >> agent_values >> policy_values;
     ar >> s.labs >> s.chipmakers >> s.pledged_usd >> s.built_usd >> s.spending >> s.built_fabs >>
         s.construction_until >> s.pledged_in >> s.exempt >> s.licences >> s.quota_used_tpp >>

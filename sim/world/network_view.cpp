@@ -107,7 +107,8 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
   const ModelParams& model = world.spec().model;
   const std::vector<std::size_t>& labs = world.agents_of(AgentKind::ai_lab);
 
-  std::vector<bool> has_labs(n_countries, false), takes_diverted(n_countries, false);
+  std::vector<bool> has_labs(n_countries, false);
+  std::vector<bool> takes_diverted(n_countries, false);
   for (std::size_t lab : labs) {
     has_labs[world.agent_country(lab)] = true;
     if (params_of(world, state, lab).risk_tolerance > 0)
@@ -288,6 +289,7 @@ SupplyNetwork capacity_network(const World& world, const State& state, int step)
     if (has_labs[d])
       market[d] = net.add_node(NodeKind::market, concat("market ", world.country(d).id), d);
   std::vector<std::size_t> lab_node;
+  lab_node.reserve(labs.size());
   for (std::size_t lab : labs)
     lab_node.push_back(net.add_node(NodeKind::lab, concat("lab ", world.agent(lab).id), lab));
   const std::size_t sink = net.add_node(NodeKind::sink, "sink");
@@ -352,6 +354,7 @@ std::vector<Chokepoint> chokepoints(const World& world, const SupplyNetwork& net
     const SupplyNetwork::Cut cut = net.min_cut(source, sink);
 
     std::vector<std::pair<std::int64_t, std::string>> entries;
+    entries.reserve(cut.edges.size());
     for (std::size_t e : cut.edges)
       entries.emplace_back(net.edges()[e].capacity, describe_edge(net, e));
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {

@@ -7,12 +7,12 @@ namespace sim::world {
 namespace {
 
 bool exempt(const State& state, std::size_t policy, std::size_t agent) {
-  return state.exempt.count({policy, agent}) != 0;
+  return state.exempt.contains({policy, agent});
 }
 
-double pledged_in(const State& state, std::size_t agent, std::size_t country) {
+double pledged_in(const State& state, std::size_t agent, std::size_t issuer) {
   const auto& by_country = state.pledged_in[agent];
-  const auto it = by_country.find(country);
+  const auto it = by_country.find(issuer);
   return it == by_country.end() ? 0.0 : it->second;
 }
 
@@ -48,9 +48,9 @@ bool licence_in_effect(const State& state, const LicenceKey& key) {
 
 bool SaleTerms::licensed(const State& state, std::size_t seller, std::size_t destination,
                          std::size_t product) const {
-  for (std::size_t policy : licences_needed)
-    if (!licence_in_effect(state, LicenceKey{policy, seller, destination, product})) return false;
-  return true;
+  return std::ranges::all_of(licences_needed, [&](std::size_t policy) {
+    return licence_in_effect(state, LicenceKey{policy, seller, destination, product});
+  });
 }
 
 SaleTerms sale_terms(const World& world, const State& state, std::size_t product,

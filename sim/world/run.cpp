@@ -26,7 +26,7 @@ RunResults describe_world(const World& world, std::uint64_t seed, std::uint64_t 
   }
   for (const AgentSpec& a : spec.agents) {
     r.agent_ids.push_back(a.id);
-    r.agent_kinds.push_back(kind_name(a.kind));
+    r.agent_kinds.emplace_back(kind_name(a.kind));
     r.agent_countries.push_back(a.country);
   }
   for (const ProductSpec& p : spec.products) {

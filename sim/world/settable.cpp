@@ -1,19 +1,19 @@
 #include "sim/world/settable.hpp"
 
+#include <array>
+
 namespace sim::world {
 
 namespace {
 
-constexpr std::string_view kLabFields[] = {"budget_usd_per_month", "budget_growth_per_year",
-                                           "algorithmic_efficiency", "depreciation_life_months",
-                                           "risk_tolerance"};
-constexpr std::string_view kChipmakerFields[] = {"target_inventory_months", "price_adjustment"};
-constexpr std::string_view kPolicyFields[] = {"rate",
-                                              "cost_increase",
-                                              "demand_factor",
-                                              "fab_capex_share",
-                                              "licence.approval_probability",
-                                              "quota.tpp_per_country"};
+constexpr auto kLabFields = std::to_array<std::string_view>(
+    {"budget_usd_per_month", "budget_growth_per_year", "algorithmic_efficiency",
+     "depreciation_life_months", "risk_tolerance"});
+constexpr auto kChipmakerFields =
+    std::to_array<std::string_view>({"target_inventory_months", "price_adjustment"});
+constexpr auto kPolicyFields =
+    std::to_array<std::string_view>({"rate", "cost_increase", "demand_factor", "fab_capex_share",
+                                     "licence.approval_probability", "quota.tpp_per_country"});
 
 }  // namespace
 

@@ -1,10 +1,12 @@
 #include "sim/world/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -162,19 +164,20 @@ std::vector<Metric> metric_catalogue() {
       {A::policy, "in_force", "1 = in force", "whether the policy is in force at month end", {}},
   };
   SIM_ASSERT(m.size() == kMetricCount, "metric catalogue out of step with its index");
-  const std::pair<MetricAxis, const char*> levels[] = {{A::country, "compute_stock_h100e"},
-                                                       {A::country, "investment_pledged_usd"},
-                                                       {A::agent, "compute_stock_h100e"},
-                                                       {A::agent, "investment_pledged_usd"},
-                                                       {A::agent, "investment_built_usd"},
-                                                       {A::agent, "capability_index"},
-                                                       {A::agent, "backlog_usd"},
-                                                       {A::agent, "inventory_units"},
-                                                       {A::agent, "commitments_units"},
-                                                       {A::agent, "price_usd"},
-                                                       {A::product, "price_usd"},
-                                                       {A::product, "inventory_units"},
-                                                       {A::policy, "in_force"}};
+  const auto levels =
+      std::to_array<std::pair<MetricAxis, const char*>>({{A::country, "compute_stock_h100e"},
+                                                         {A::country, "investment_pledged_usd"},
+                                                         {A::agent, "compute_stock_h100e"},
+                                                         {A::agent, "investment_pledged_usd"},
+                                                         {A::agent, "investment_built_usd"},
+                                                         {A::agent, "capability_index"},
+                                                         {A::agent, "backlog_usd"},
+                                                         {A::agent, "inventory_units"},
+                                                         {A::agent, "commitments_units"},
+                                                         {A::agent, "price_usd"},
+                                                         {A::product, "price_usd"},
+                                                         {A::product, "inventory_units"},
+                                                         {A::policy, "in_force"}});
   for (Metric& metric : m)
     for (const auto& [axis, name] : levels)
       if (metric.axis == axis && metric.name == name) metric.level = true;
@@ -754,9 +757,10 @@ void Simulation::clear_market(const engine::Step& step) {
   }
   // a lab with risk tolerance rho sends that share of its budget to the grey market when there
   // is one, and the rest to the legal market
-  std::vector<double> demand(n_countries, 0.0), appetite(n_countries, 0.0);
-  std::vector<double> lab_demand(world_.agent_count(), 0.0),
-      lab_appetite(world_.agent_count(), 0.0);
+  std::vector<double> demand(n_countries, 0.0);
+  std::vector<double> appetite(n_countries, 0.0);
+  std::vector<double> lab_demand(world_.agent_count(), 0.0);
+  std::vector<double> lab_appetite(world_.agent_count(), 0.0);
   for (std::size_t lab : labs) {
     const std::size_t d = world_.agent_country(lab);
     const double budget = intents_[lab].budget_usd;
@@ -776,7 +780,8 @@ void Simulation::clear_market(const engine::Step& step) {
     double units;
   };
   std::vector<Delivery> deliveries;
-  std::vector<double> received(n_countries, 0.0), diverted_in(n_countries, 0.0);
+  std::vector<double> received(n_countries, 0.0);
+  std::vector<double> diverted_in(n_countries, 0.0);
   // H100e each (seller, product) delivered directly to each market in earlier passes, so that
   // an import restriction caps both passes together
   std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> group_received;
@@ -802,8 +807,10 @@ void Simulation::clear_market(const engine::Step& step) {
     SupplyNetwork net;
     const std::size_t source = net.add_node(NodeKind::source, "supply");
     const std::size_t sink = net.add_node(NodeKind::sink, "demand");
-    std::vector<std::size_t> market(n_countries, World::npos), div(n_countries, World::npos);
-    std::vector<std::size_t> hub_in(n_countries, World::npos), hub_out(n_countries, World::npos);
+    std::vector<std::size_t> market(n_countries, World::npos);
+    std::vector<std::size_t> div(n_countries, World::npos);
+    std::vector<std::size_t> hub_in(n_countries, World::npos);
+    std::vector<std::size_t> hub_out(n_countries, World::npos);
     for (std::size_t d = 0; d < n_countries; ++d) {
       if (demand[d] - (received[d] - diverted_in[d]) > kEps) {
         market[d] = net.add_node(NodeKind::market, world_.country(d).id, d);
@@ -930,7 +937,7 @@ void Simulation::clear_market(const engine::Step& step) {
         hub_outflows[net.nodes()[e.from].ref].emplace_back(net.nodes()[e.to].ref,
                                                            static_cast<double>(e.flow));
     for (const Route& r : routes) {
-      const double flow = static_cast<double>(net.edges()[r.edge].flow);
+      const auto flow = static_cast<double>(net.edges()[r.edge].flow);
       if (flow <= 0) continue;
       const Offer& o = offers[r.offer];
       if (r.transit == World::npos) {
@@ -1003,7 +1010,7 @@ void Simulation::clear_market(const engine::Step& step) {
   for (const Delivery& dl : deliveries) {
     if (dl.transit == World::npos) continue;
     const auto key = std::make_pair(dl.transit, dl.destination);
-    if (seized.count(key) != 0) continue;
+    if (seized.contains(key)) continue;
     const std::uint64_t purpose =
         engine::mix64(engine::mix64(kSeizurePurpose ^ dl.transit) ^ dl.destination);
     engine::Rng rng(engine::StreamKey{world_.seed(), replicate_, world_.agent_count() + dl.transit,
@@ -1113,7 +1120,7 @@ void Simulation::clear_market(const engine::Step& step) {
   }
 }
 
-void Simulation::resolve(const engine::Step& step, const engine::StreamFactory&) {
+void Simulation::resolve(const engine::Step& step, const engine::StreamFactory& /*streams*/) {
   apply_events(step);
   apply_decisions(step);
   decide_licences(step);
@@ -1140,7 +1147,8 @@ void Simulation::write_down_unsellable(const engine::Step& step) {
         cut_off = cut_off || (state_.policy_since[i] == step.index && state_.policy_active[i] &&
                               world_.policies()[i].covers[p]);
       if (!cut_off) continue;
-      double units = 0, value = s.inventory_value[p];
+      double units = 0;
+      double value = s.inventory_value[p];
       for (std::size_t o = 0; o < n_countries; ++o) units += s.inventory[p * n_countries + o];
       for (Batch& b : s.pipeline) {
         if (b.product != p) continue;
@@ -1191,12 +1199,12 @@ void Simulation::record(const engine::Step& step) {
   const std::size_t c = world_.country_count();
   const std::size_t p = world_.product_count();
   auto& v = output_.metric_values;
-  auto agent_row = [&](MetricIndex m) { return v[m].data() + t * n; };
+  auto agent_row = [&](MetricIndex m) { return std::span<double>(v[m]).subspan(t * n, n); };
   const MonthTotals& month = state_.month;
   next_step_ = step.index + 1;
 
-  double* country_compute = v[kCountryCompute].data() + t * c;
-  double* country_imports = v[kCountryImports].data() + t * c;
+  const std::span<double> country_compute = std::span<double>(v[kCountryCompute]).subspan(t * c, c);
+  const std::span<double> country_imports = std::span<double>(v[kCountryImports]).subspan(t * c, c);
   for (std::size_t a = 0; a < n; ++a) {
     const AgentSpec& spec = world_.agent(a);
     agent_row(kRevenue)[a] = month.revenue_usd[a];
@@ -1278,7 +1286,8 @@ void Simulation::require_finite(const engine::Step& step) const {
     for (std::size_t m = 0; m < output_.metric_values.size(); ++m) {
       if (catalogue[m].axis != axis) continue;
       const std::size_t width = output_.metric_values[m].size() / to_size(world_.calendar().size());
-      const double* row = output_.metric_values[m].data() + t * width;
+      const std::span<const double> row =
+          std::span<const double>(output_.metric_values[m]).subspan(t * width, width);
       for (std::size_t i = 0; i < width; ++i) {
         if (std::isfinite(row[i])) continue;
         const Metric& metric = catalogue[m];
