@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake make pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev
-  libhdf5-dev hdf5-tools libdeflate-dev
+  libhdf5-dev hdf5-tools libdeflate-dev zlib1g-dev
   catch2 libcli11-dev
   libboost-serialization-dev
   python3-h5py python3-pandas python3-matplotlib
