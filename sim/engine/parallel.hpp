@@ -1,8 +1,14 @@
 #pragma once
 
-// tbb::parallel_for with the fork-join edges ThreadSanitizer cannot see in Debian's libtbb.
+// tbb::parallel_for and tbb::task_group with the fork-join edges ThreadSanitizer cannot see in
+// Debian's libtbb.
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
+
+#include <deque>
+#include <functional>
+#include <utility>
 
 #if defined(__SANITIZE_THREAD__)
 extern "C" void __tsan_acquire(void* addr);
@@ -51,5 +57,65 @@ void parallel_for(const Range& range, const Body& body) {
   tbb::parallel_for(range, body);
 #endif
 }
+
+/// tbb::task_group with the same edges told to ThreadSanitizer as parallel_for: what the
+/// caller did before run(f) happens before f, and every f happens before wait() returns.
+class TaskGroup {
+ public:
+  TaskGroup() = default;
+  TaskGroup(const TaskGroup&) = delete;
+  TaskGroup& operator=(const TaskGroup&) = delete;
+  /// Cancels the tasks not yet started and waits for the others (an error of theirs is lost:
+  /// call wait() to see it).
+  ~TaskGroup() {
+    group_.cancel();
+    try {
+      wait();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+    }
+  }
+
+  template <typename F>
+  void run(F f) {
+#if defined(__SANITIZE_THREAD__)
+    // f is kept here, written before the release: TBB copies what run() is given into its
+    // task after that, so the task gets only a pointer, which the wrapper reads (race_top
+    // entry in tools/sanitizers/tsan.supp) before it acquires
+    std::function<void()>* task = &functions_.emplace_back(std::move(f));
+    __tsan_release(&fork_);
+    group_.run([this, task] {
+      __tsan_acquire(&fork_);
+      struct Release {
+        char* at;
+        ~Release() { __tsan_release(at); }
+      };
+      const Release done{&join_};
+      (*task)();
+    });
+#else
+    group_.run(std::move(f));
+#endif
+  }
+
+  /// Waits for every task run so far; rethrows the first exception one of them threw.
+  void wait() {
+#if defined(__SANITIZE_THREAD__)
+    struct Acquire {
+      char* at;
+      ~Acquire() { __tsan_acquire(at); }
+    };
+    const Acquire joined{&join_};
+#endif
+    group_.wait();
+  }
+
+ private:
+  tbb::task_group group_;
+#if defined(__SANITIZE_THREAD__)
+  char fork_ = 0;
+  char join_ = 0;
+  std::deque<std::function<void()>> functions_;  // never moved while a task may run
+#endif
+};
 
 }  // namespace sim::engine

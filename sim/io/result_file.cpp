@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -152,6 +154,15 @@ void encode_flow(const world::FlowRecord& f, std::byte* out) {
   out = put(out, f.units);
   out = put(out, f.value_usd);
   put(out, channel_field(f.channel));
+}
+
+/// A chunk of `element_bytes`-byte elements as HDF5's shuffle and deflate filters store it
+/// (create_dataset's pipeline). `scratch` is reused between calls.
+std::vector<std::byte> compress_chunk(std::span<const std::byte> raw, std::size_t element_bytes,
+                                      std::vector<std::byte>& scratch) {
+  scratch.resize(raw.size());
+  detail::shuffle(raw, element_bytes, scratch);
+  return detail::deflate(scratch, static_cast<int>(kDeflateLevel));
 }
 
 FlowRow flow_row(const world::FlowRecord& f, std::int32_t point) {
@@ -456,13 +467,16 @@ class Writer {
     series_attributes(ds.get(), path, m, "replicate,");
   }
 
-  void flows(const std::vector<world::FlowRecord>& flows, const std::string& base = "") {
+  /// `ready`: the table's first chunks, already compressed (FlowChunks).
+  void flows(const std::vector<world::FlowRecord>& flows, const std::string& base = "",
+             std::span<const std::vector<std::byte>> ready = {}) {
     const std::string path = base + "/trade/flows";
     Handle channel_type = channel_string_type(label_, path);
     const std::vector<Column> columns = flow_columns<FlowRow>(channel_type.get());
     Handle ds = table(path, columns, nullptr, sizeof(FlowRow), flows.size());
-    write_table_chunks(ds.get(), path, flows.size(), kFlowRowBytes,
-                       [&](std::size_t i, std::byte* out) { encode_flow(flows[i], out); });
+    write_table_chunks(
+        ds.get(), path, flows.size(), kFlowRowBytes,
+        [&](std::size_t i, std::byte* out) { encode_flow(flows[i], out); }, ready);
     string_attribute(ds.get(), path, "dims", "flow");
     string_attribute(ds.get(), path, "units", "units: chips; value_usd: USD");
     string_attribute(ds.get(), path, "description",
@@ -597,15 +611,26 @@ class Writer {
 
   /// Writes rows [0, n) of the table `ds` made by table(): `encode(i, out)` writes row i in its
   /// file encoding (the packed little-endian compound, `row_bytes` bytes) at `out`.
+  /// `ready` holds chunks 0, 1, ... already compressed (of kMaxTableChunkRows rows each).
   template <typename Encode>
   void write_table_chunks(hid_t ds, const std::string& path, std::size_t n, std::size_t row_bytes,
-                          Encode encode) {
+                          Encode encode, std::span<const std::vector<std::byte>> ready = {}) {
     if (n == 0) return;
     Handle file_type = make_handle(H5Dget_type(ds), H5Tclose, label_, path, "get type");
     if (H5Tget_size(file_type.get()) != row_bytes)
       throw std::logic_error(concat(path, ": rows encoded in ", row_bytes,
                                     " bytes, the file's take ", H5Tget_size(file_type.get())));
     const auto chunk_rows = static_cast<std::size_t>(chunk_shape(ds, path, 1)[0]);
+    if (!ready.empty() && (chunk_rows != kMaxTableChunkRows || ready.size() * chunk_rows > n))
+      throw std::logic_error(concat(path, ": ", ready.size(), " compressed chunks of ",
+                                    kMaxTableChunkRows, " rows for a table of ", n, " rows in ",
+                                    chunk_rows, "-row chunks"));
+    for (std::size_t c = 0; c < ready.size(); ++c) {
+      const hsize_t coordinates[1] = {to_hsize(c * chunk_rows)};
+      check_status(
+          H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, ready[c].size(), ready[c].data()), label_,
+          path, concat("write chunk ", c));
+    }
     write_chunks(
         ds, path, (n + chunk_rows - 1) / chunk_rows, chunk_rows * row_bytes, row_bytes,
         [&](std::size_t c, std::span<std::byte> raw) {
@@ -613,7 +638,8 @@ class Writer {
           const std::size_t count = std::min(chunk_rows, n - first);
           for (std::size_t i = 0; i < count; ++i) encode(first + i, raw.data() + i * row_bytes);
         },
-        [&](std::size_t c, hsize_t* offset) { offset[0] = to_hsize(c * chunk_rows); });
+        [&](std::size_t c, hsize_t* offset) { offset[0] = to_hsize(c * chunk_rows); },
+        ready.size());
   }
 
   /// The chunk dimensions of the `rank`-D chunked dataset `ds`.
@@ -635,11 +661,12 @@ class Writer {
   /// `element_bytes`) and deflated in parallel, `kChunksAtOnce` at a time, then stored in
   /// order: readers see what H5Dwrite through HDF5's filter pipeline would store, and the
   /// compressed bytes depend only on the data, never on the thread count.
+  /// Chunks before `from` are left alone.
   template <typename Fill, typename Offset>
   void write_chunks(hid_t ds, const std::string& path, std::size_t chunks, std::size_t chunk_bytes,
-                    std::size_t element_bytes, Fill fill, Offset offset) {
+                    std::size_t element_bytes, Fill fill, Offset offset, std::size_t from = 0) {
     std::vector<std::vector<std::byte>> encoded;
-    for (std::size_t first = 0; first < chunks; first += kChunksAtOnce) {
+    for (std::size_t first = from; first < chunks; first += kChunksAtOnce) {
       encoded.assign(std::min(kChunksAtOnce, chunks - first), {});
       // isolated: while this thread waits for the loop it must not pick up another task (a
       // sweep unit) that would wait for the HDF5 lock this thread holds
@@ -647,13 +674,11 @@ class Writer {
         sim::engine::parallel_for(tbb::blocked_range<std::size_t>(0, encoded.size(), 1),
                                   [&](const tbb::blocked_range<std::size_t>& range) {
                                     std::vector<std::byte> raw(chunk_bytes);
-                                    std::vector<std::byte> shuffled(chunk_bytes);
+                                    std::vector<std::byte> scratch;
                                     for (std::size_t c = range.begin(); c != range.end(); ++c) {
                                       std::fill(raw.begin(), raw.end(), std::byte{0});
                                       fill(first + c, std::span<std::byte>(raw));
-                                      detail::shuffle(raw, element_bytes, shuffled);
-                                      encoded[c] = detail::deflate(shuffled,
-                                                                   static_cast<int>(kDeflateLevel));
+                                      encoded[c] = compress_chunk(raw, element_bytes, scratch);
                                     }
                                   });
       });
@@ -813,16 +838,18 @@ void write_frame(Writer& out, const world::RunResults& r) {
   out.strings("/policies/id", r.policy_ids, "policy");
 }
 
-/// Writes the whole file at `temp_path`, flushed and closed. Errors name `path`.
+/// Writes the whole file at `temp_path`, flushed and closed. Errors name `path`. `ready_flows`:
+/// the first chunks of /trade/flows, compressed already.
 void write_file(const std::string& path, const std::string& temp_path, const world::RunResults& r,
-                const world::RunResults* history) {
+                const world::RunResults* history,
+                std::span<const std::vector<std::byte>> ready_flows = {}) {
   Handle file = create_file(path, temp_path);
   {
     Writer out(path, file.get());
     write_frame(out, r);
     for (const world::Metric& m : r.metrics)
       out.metric(m, to_hsize(r.replicates), to_hsize(r.months.size()), to_hsize(r.width(m.axis)));
-    out.flows(r.flows);
+    out.flows(r.flows, "", ready_flows);
     out.events(r.events);
     if (!r.decisions.empty()) out.decisions(r.decisions, "");
     if (!r.checkpoints.empty()) out.checkpoints(r.checkpoints);
@@ -1343,10 +1370,11 @@ void publish(const std::string& path, const std::string& temp_path, const std::s
   sync_path(path, directory, /*directory=*/true);
 }
 
-}  // namespace
-
-void write_results(const std::string& path, const world::RunResults& results,
-                   const world::RunResults* history) {
+/// Checks `history` against `results` (validate) and writes them to `path` through a temporary
+/// file (write_file, publish).
+void write_checked(const std::string& path, const world::RunResults& results,
+                   const world::RunResults* history,
+                   std::span<const std::vector<std::byte>> ready_flows) {
   const std::string directory = target_directory(path);
   validate(path, results);
   if (history != nullptr) {
@@ -1364,13 +1392,96 @@ void write_results(const std::string& path, const world::RunResults& results,
     {
       const std::lock_guard lock(detail::library_mutex());
       const detail::SilenceErrorPrinting silence;
-      write_file(path, temp_path, results, history);
+      write_file(path, temp_path, results, history, ready_flows);
     }
     publish(path, temp_path, directory);
   } catch (...) {
     fs::remove(temp_path, ec);  // best effort; the original error is what matters
     throw;
   }
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const world::RunResults& results,
+                   const world::RunResults* history) {
+  write_checked(path, results, history, {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// flows compressed while a run goes on
+
+struct FlowChunks::Impl {
+  struct Chunk {
+    std::vector<std::byte> raw;  ///< the rows in the file's encoding, until compressed
+    std::vector<std::byte> compressed;
+  };
+  std::size_t budget = 0;
+  std::deque<Chunk> chunks;                   // a task holds a reference to its chunk: never moved
+  std::vector<std::vector<std::byte>> ready;  // the compressed chunks, once the tasks are done
+  std::size_t rows = 0;
+  std::array<std::byte, kFlowRowBytes> last_row{};  // encoded, checked against the table
+  std::atomic<std::size_t> held{0};                 // bytes: raw while waiting, then compressed
+  bool done = false;
+  engine::TaskGroup tasks;  // last: destroyed (waited for) first
+};
+
+FlowChunks::FlowChunks(std::size_t budget_bytes) : impl_(std::make_unique<Impl>()) {
+  impl_->budget = budget_bytes;
+}
+
+FlowChunks::~FlowChunks() = default;
+
+std::size_t FlowChunks::rows() const { return impl_->rows; }
+
+bool FlowChunks::pays_off() {
+  const auto arena = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  return std::min(arena, tbb::global_control::active_value(
+                             tbb::global_control::max_allowed_parallelism)) > 1;
+}
+
+void FlowChunks::add(std::span<const world::FlowRecord> flows) {
+  Impl& s = *impl_;
+  constexpr std::size_t kChunkRows = kMaxTableChunkRows;
+  constexpr std::size_t kChunkBytes = kChunkRows * kFlowRowBytes;
+  if (s.done) throw std::logic_error("FlowChunks::add after write_results");
+  if (flows.size() < s.rows)
+    throw std::logic_error(concat("FlowChunks::add: ", flows.size(), " rows after ", s.rows));
+  while (flows.size() - s.rows >= kChunkRows && s.held.load() + kChunkBytes <= s.budget) {
+    Impl::Chunk& chunk = s.chunks.emplace_back();
+    chunk.raw.resize(kChunkBytes);
+    for (std::size_t i = 0; i < kChunkRows; ++i)
+      encode_flow(flows[s.rows + i], chunk.raw.data() + i * kFlowRowBytes);
+    s.rows += kChunkRows;
+    encode_flow(flows[s.rows - 1], s.last_row.data());
+    s.held += kChunkBytes;
+    s.tasks.run([&s, &chunk] {
+      std::vector<std::byte> scratch;
+      chunk.compressed = compress_chunk(chunk.raw, kFlowRowBytes, scratch);
+      s.held += chunk.compressed.size();
+      s.held -= kChunkBytes;
+      std::vector<std::byte>().swap(chunk.raw);
+    });
+  }
+}
+
+void write_results(const std::string& path, const world::RunResults& results, FlowChunks& chunks) {
+  FlowChunks::Impl& s = *chunks.impl_;
+  if (!s.done) {
+    s.tasks.wait();
+    s.done = true;
+    for (FlowChunks::Impl::Chunk& c : s.chunks) s.ready.push_back(std::move(c.compressed));
+    s.chunks.clear();
+  }
+  if (s.rows > 0) {
+    std::array<std::byte, kFlowRowBytes> row{};
+    if (s.rows <= results.flows.size()) encode_flow(results.flows[s.rows - 1], row.data());
+    if (s.rows > results.flows.size() || row != s.last_row)
+      throw std::logic_error(concat(path, ": the flows compressed during the run (", s.rows,
+                                    " rows) are not the first rows of the results' ",
+                                    results.flows.size()));
+  }
+  write_checked(path, results, nullptr, s.ready);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,46 @@ namespace sim::io {
 /// @throws IoError naming the file and dataset when HDF5 or the file system fails.
 void write_results(const std::string& path, const world::RunResults& results,
                    const world::RunResults* history = nullptr);
+
+/// The first chunks of a run's `/trade/flows`, compressed while the run goes on. A run's first
+/// replicate's flows are final month by month and are the table's first rows
+/// (world::RunOptions::first_replicate_flows): each whole chunk of them is encoded as the file
+/// stores it by a TBB task, on a core the run leaves idle, instead of after the run. The file
+/// is the same, byte for byte, with or without it.
+class FlowChunks {
+ public:
+  /// Holds at most about `budget_bytes` of chunks (compressed, or waiting to be); the rows past
+  /// them are compressed by write_results as usual.
+  explicit FlowChunks(std::size_t budget_bytes = kDefaultBudget);
+  FlowChunks(const FlowChunks&) = delete;
+  FlowChunks& operator=(const FlowChunks&) = delete;
+  ~FlowChunks();  ///< cancels the tasks not started and waits for the others
+
+  /// `flows`: the first replicate's flows so far, a prefix of the run's RunResults::flows as
+  /// long as the last call's or longer. Starts compressing each whole chunk not yet started.
+  void add(std::span<const world::FlowRecord> flows);
+
+  /// How many rows of the table the chunks started so far hold.
+  std::size_t rows() const;
+
+  /// Whether compressing during the run can pay off: whether the current TBB arena and the
+  /// active tbb::global_control allow more than one thread. On one thread the tasks would only
+  /// run when write_results waits for them, holding the rows uncompressed until then.
+  static bool pays_off();
+
+  static constexpr std::size_t kDefaultBudget = std::size_t{256} << 20;
+
+ private:
+  friend void write_results(const std::string& path, const world::RunResults& results,
+                            FlowChunks& chunks);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// write_results, with the first rows of `results.flows` compressed already by `chunks`
+/// (after waiting for its tasks).
+/// @throws std::logic_error when `chunks` saw other rows than `results.flows` begins with.
+void write_results(const std::string& path, const world::RunResults& results, FlowChunks& chunks);
 
 /// Reads a file written by `write_results` back into memory (the run at its root; checkpoints
 /// are left in the file, see read_checkpoints).

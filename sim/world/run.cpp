@@ -83,6 +83,8 @@ RunResults run_world(const World& world, const BehaviourRegistry& behaviours,
           options.checkpoint_steps.end())
         checkpoints[k].push_back({world.calendar().at(t).str(), r, sim.save()});
       runner.step(sim, r, t);
+      if (k == 0 && options.first_replicate_flows)
+        options.first_replicate_flows(sim.output().flows);
       if (options.progress) options.progress();
     }
     outputs[k] = sim.take_output();

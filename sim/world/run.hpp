@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct RunOptions {
   /// Continue replicate first_replicate + k from checkpoint resume_from[k] instead of step 0
   /// (one per replicate, all of the same month); the months before come from the checkpoint.
   std::vector<std::string> resume_from;
+  /// Called on replicate first_replicate's thread after each month it records, with all of its
+  /// flows so far (the restored ones too). They are final, and they are the first rows of
+  /// RunResults::flows: a writer can encode them while the run goes on (sim::io::FlowChunks).
+  std::function<void(std::span<const FlowRecord>)> first_replicate_flows;
 };
 
 /// Runs replicates `first_replicate ..` of `world` (in parallel when the TBB arena allows) and

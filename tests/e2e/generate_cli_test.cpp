@@ -116,3 +116,21 @@ TEST_CASE("cli generate: a world of 150 labs runs identically at 1 and 2 threads
   }
   CHECK(e2e::differences_besides_created(tmp / "1.h5", tmp / "2.h5") == "");
 }
+
+TEST_CASE("cli run: flows compressed during the run on a second thread change nothing in the file",
+          "[e2e][generate][determinism][parallel]") {
+  // 44,775 flows: at 2 threads the first two 16,384-row chunks of /trade/flows are compressed
+  // while the run goes (sim::io::FlowChunks); at 1 thread all of them after it
+  e2e::TempDir tmp;
+  const std::string yaml = tmp / "flows.yaml";
+  REQUIRE(generate("--labs 300 --countries 4 --products 3 --months 36 --seed 11", yaml).status ==
+          0);
+  for (int threads : {1, 2}) {
+    const auto r = chipsim("run -q --threads " + std::to_string(threads) + " " + quote(yaml) +
+                           " -o " + quote(tmp / (std::to_string(threads) + ".h5")));
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  CHECK(e2e::h5_shape(tmp / "2.h5", "/trade/flows") == std::vector<unsigned long long>{44775});
+  CHECK(e2e::differences_besides_created(tmp / "1.h5", tmp / "2.h5") == "");
+}

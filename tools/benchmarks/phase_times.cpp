@@ -16,6 +16,7 @@
 #include <exception>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "agents/register.hpp"
@@ -62,15 +63,22 @@ int main(int argc, char** argv) {
 
     sim::world::BehaviourRegistry behaviours;
     agents::register_builtin(behaviours);
+    // as `chipsim run` does: the flows are compressed while the run goes when a core is idle
+    sim::io::FlowChunks flow_chunks;
+    sim::world::RunOptions options;
+    if (sim::io::FlowChunks::pays_off())
+      options.first_replicate_flows = [&](std::span<const sim::world::FlowRecord> f) {
+        flow_chunks.add(f);
+      };
     w = wall_now();
     c = cpu_now();
-    sim::world::RunResults results = sim::world::run_world(world, behaviours);
+    sim::world::RunResults results = sim::world::run_world(world, behaviours, options);
     const double run_s = wall_now() - w, run_cpu_s = cpu_now() - c;
     results.chipsim_version = "phase-times";
 
     w = wall_now();
     c = cpu_now();
-    sim::io::write_results(argv[2], results);
+    sim::io::write_results(argv[2], results, flow_chunks);
     const double write_s = wall_now() - w, write_cpu_s = cpu_now() - c;
 
     std::size_t labs = 0;

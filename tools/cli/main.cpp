@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,12 @@ int run_command(const RunArgs& args, bool quiet) {
       "running", replicates * static_cast<std::uint64_t>(world.calendar().size() - first_step),
       !quiet);
   run_options.progress = [&bar] { bar.tick(); };
+  // on one thread there is no idle core to compress the flows on while the run goes
+  sim::io::FlowChunks flow_chunks;
+  if (sim::io::FlowChunks::pays_off())
+    run_options.first_replicate_flows = [&flow_chunks](std::span<const sim::world::FlowRecord> f) {
+      flow_chunks.add(f);
+    };
   sim::world::RunResults results = sim::world::run_world(world, behaviours, run_options);
   bar.finish();
   results.chipsim_version = CHIPSIM_VERSION;
@@ -197,7 +204,7 @@ int run_command(const RunArgs& args, bool quiet) {
 
   const std::filesystem::path parent = std::filesystem::path(output).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  sim::io::write_results(output, results);
+  sim::io::write_results(output, results, flow_chunks);
   if (!quiet) {
     std::cout << analysis::format_summary(results);
     if (const auto months = band_months(args.summary_months, results); !months.empty())

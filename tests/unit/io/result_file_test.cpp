@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -537,6 +538,78 @@ TEST_CASE("io::write_results: tables and series of many chunks round-trip, at an
                        Catch::Contains("STRSIZE 9") && Catch::Contains("H5T_STR_NULLTERM"));
   // compressed: 40,000 rows of 53 bytes are 2.1 MB raw
   CHECK(fs::file_size(one) < 40000 * 53 + 7 * 120 * 2500 * 8);
+}
+
+TEST_CASE("io::FlowChunks: flows compressed during a run give the same file, byte for byte",
+          "[io][hdf5][parallel]") {
+  // 40,000 flows: two whole chunks of 16,384 rows can be compressed early, the partial third
+  // (7,232 rows) only by write_results
+  RunResults r = sample_results();
+  r.flows.clear();
+  for (std::int32_t i = 0; i < 40000; ++i)
+    r.flows.push_back(
+        {0, i % 2, i % 2, 0, i % 3, 0, 1, static_cast<Channel>(i % 3), 0.25 + i, 3.0e3 * i});
+  const std::span<const FlowRecord> all(r.flows);
+  const TempDir dir;
+  const std::string plain = dir.file("plain.h5");
+  sim::io::write_results(plain, r);
+
+  for (const int threads : {1, 2}) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                                    static_cast<std::size_t>(threads));
+    const std::string early = dir.file(sim::concat("early-", threads, ".h5"));
+    sim::io::FlowChunks chunks;
+    chunks.add(all.first(10000));  // no whole chunk yet
+    CHECK(chunks.rows() == 0);
+    chunks.add(all.first(20000));
+    CHECK(chunks.rows() == 16384);
+    chunks.add(all.first(35000));
+    CHECK(chunks.rows() == 32768);
+    chunks.add(all);  // 7,232 rows past the second chunk: not a whole one
+    CHECK(chunks.rows() == 32768);
+    sim::io::write_results(early, r, chunks);
+    CHECK(file_bytes(early) == file_bytes(plain));
+  }
+
+  SECTION("a budget of nothing compresses nothing early") {
+    sim::io::FlowChunks none(0);
+    none.add(all);
+    CHECK(none.rows() == 0);
+    const std::string path = dir.file("none.h5");
+    sim::io::write_results(path, r, none);
+    CHECK(file_bytes(path) == file_bytes(plain));
+  }
+  SECTION("chunks of other rows than the results begin with are refused, nothing written") {
+    std::vector<FlowRecord> other(r.flows.begin(), r.flows.begin() + 16384);
+    other.back().units += 1;
+    sim::io::FlowChunks chunks;
+    chunks.add(other);
+    REQUIRE(chunks.rows() == 16384);
+    const std::string path = dir.file("other.h5");
+    CHECK_THROWS_WITH(sim::io::write_results(path, r, chunks),
+                      Catch::Contains("are not the first rows"));
+    CHECK_FALSE(fs::exists(path));
+    CHECK_THROWS_AS(chunks.add(all), std::logic_error);  // after write_results
+  }
+  SECTION("rows never go back") {
+    sim::io::FlowChunks chunks;
+    chunks.add(all.first(20000));
+    CHECK_THROWS_AS(chunks.add(all.first(100)), std::logic_error);
+  }
+}
+
+TEST_CASE("io::detail::shuffle: blocks of elements give the planes of the whole buffer", "[io]") {
+  // 50,000 elements of 3 and of 8 bytes: several of shuffle's 16 KiB blocks
+  for (const std::size_t size : {std::size_t{3}, std::size_t{8}}) {
+    std::vector<std::byte> in(50000 * size);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::byte>(i * 7 % 251);
+    std::vector<std::byte> out(in.size());
+    sim::io::detail::shuffle(in, size, out);
+    // byte k of element e sits at k * 50,000 + e
+    for (const std::size_t e : {std::size_t{0}, std::size_t{2047}, std::size_t{2048},
+                                std::size_t{30001}, std::size_t{49999}})
+      for (std::size_t k = 0; k < size; ++k) CHECK(out[k * 50000 + e] == in[e * size + k]);
+  }
 }
 
 TEST_CASE("io::detail::shuffle: byte k of every element together, as HDF5's filter stores it",
