@@ -1458,6 +1458,7 @@ void FlowChunks::add(std::span<const world::FlowRecord> flows) {
     s.tasks.run([&s, &chunk] {
       std::vector<std::byte> scratch;
       chunk.compressed = compress_chunk(chunk.raw, kFlowRowBytes, scratch);
+      chunk.compressed.shrink_to_fit();  // deflate's buffer has room for the raw size and more
       s.held += chunk.compressed.size();
       s.held -= kChunkBytes;
       std::vector<std::byte>().swap(chunk.raw);
