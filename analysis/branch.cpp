@@ -1,5 +1,6 @@
 #include "analysis/branch.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -63,7 +64,7 @@ std::vector<BranchRow> branch_summary(const RunResults& history, const RunResult
         "replicates; they are not two paths of one scenario");
   std::vector<BranchRow> rows;
   if (history.months.empty() || history.replicates == 0) return rows;
-  const RunResults* runs[2] = {&history, &branch};
+  const std::array<const RunResults*, 2> runs = {&history, &branch};
 
   // compute stock by bloc, blocs in order of first appearance
   std::vector<std::string> blocs;
@@ -71,7 +72,7 @@ std::vector<BranchRow> branch_summary(const RunResults& history, const RunResult
     if (index_of(blocs, b) == blocs.size()) blocs.push_back(b);
   for (const std::string& bloc : blocs) {
     BranchRow row{sim::concat("compute stock, ", bloc), "H100e", 0, 0};
-    for (int k = 0; k < 2; ++k) {
+    for (std::size_t k = 0; k < runs.size(); ++k) {
       const auto& stock = require_metric(*runs[k], MetricAxis::country, "compute_stock_h100e");
       double& value = k == 0 ? row.history : row.branch;
       for (std::size_t c = 0; c < history.country_ids.size(); ++c)
@@ -112,26 +113,26 @@ std::vector<BranchRow> branch_summary(const RunResults& history, const RunResult
 
 std::string format_branch_summary(const std::vector<BranchRow>& rows, const std::string& month) {
   std::ostringstream out;
-  char line[160];
-  std::snprintf(line, sizeof line, "%-34s %10s %10s %11s %9s\n",
+  std::array<char, 160> line{};
+  std::snprintf(line.data(), line.size(), "%-34s %10s %10s %11s %9s\n",
                 sim::concat("at ", month, " (flows: whole run)").c_str(), "history", "branch",
                 "difference", "change");
-  out << line;
+  out << line.data();
   for (const BranchRow& r : rows) {
     const double diff = r.branch - r.history;
     const std::string sign = diff > 0 ? "+" : "";
     std::string change = "-";
     if (r.history != 0) {
-      char pct[32];
-      std::snprintf(pct, sizeof pct, "%+.1f%%", 100.0 * diff / std::fabs(r.history));
-      change = pct;
+      std::array<char, 32> pct{};
+      std::snprintf(pct.data(), pct.size(), "%+.1f%%", 100.0 * diff / std::fabs(r.history));
+      change = pct.data();
     }
     const std::string label = sim::concat(r.label, " (", r.units, ")");
-    std::snprintf(line, sizeof line, "%-34.34s %10s %10s %11s %9s\n", label.c_str(),
+    std::snprintf(line.data(), line.size(), "%-34.34s %10s %10s %11s %9s\n", label.c_str(),
                   human_number(r.history).c_str(), human_number(r.branch).c_str(),
                   (diff == 0 ? std::string("0") : sign + human_number(diff)).c_str(),
                   change.c_str());
-    out << line;
+    out << line.data();
   }
   return out.str();
 }

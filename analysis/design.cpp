@@ -161,7 +161,7 @@ Design lhs_design(const std::vector<SweepParameter>& params, const DesignOptions
     Rng pos_rng(StreamKey{options.seed, 0, j, 1, kDesignLhsPurpose});
     const auto perm = random_permutation(perm_rng, n);
     for (std::size_t i = 0; i < n; ++i) {
-      const double stratum = static_cast<double>(perm[i]);
+      const auto stratum = static_cast<double>(perm[i]);
       // (s + U) / n can round up to (s + 1) / n only when U is within 2^-53 s of 1; keep it
       // inside the stratum so the one-point-per-stratum guarantee holds exactly
       double u = (stratum + pos_rng.uniform()) * width;
@@ -205,7 +205,7 @@ Design morris_design(const std::vector<SweepParameter>& params, const DesignOpti
   const std::size_t k = params.size();
   const auto p = static_cast<std::uint64_t>(options.levels);
   const std::uint64_t half = p / 2;  // delta on the level scale: delta (p - 1) = p / 2
-  const double last_level = static_cast<double>(p - 1);
+  const auto last_level = static_cast<double>(p - 1);
   if (r > std::numeric_limits<std::size_t>::max() / (k + 1)) {
     throw ConfigError(concat("morris design: ", r, " trajectories of ", k + 1,
                              " points overflow the point count"));
@@ -357,7 +357,8 @@ std::vector<MorrisEffect> morris_effects(const std::vector<SweepParameter>& para
     if (e.n == 0) {
       e.mu = e.mu_star = e.sigma = nan;
     } else {
-      double sum = 0, sum_abs = 0;
+      double sum = 0;
+      double sum_abs = 0;
       for (const double v : ee[j]) {
         sum += v;
         sum_abs += std::abs(v);

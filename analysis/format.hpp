@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -10,19 +11,19 @@ namespace analysis {
 
 /// A number for people, to about three significant digits: 1.25T, 3.40B, 12.00M, 950.0k, 42.
 inline std::string human_number(double v) {
-  char buf[32];
+  std::array<char, 32> buf{};
   const double a = std::fabs(v);
   if (a >= 1e12)
-    std::snprintf(buf, sizeof buf, "%.2fT", v / 1e12);
+    std::snprintf(buf.data(), buf.size(), "%.2fT", v / 1e12);
   else if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%.2fB", v / 1e9);
+    std::snprintf(buf.data(), buf.size(), "%.2fB", v / 1e9);
   else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+    std::snprintf(buf.data(), buf.size(), "%.2fM", v / 1e6);
   else if (a >= 1e3)
-    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+    std::snprintf(buf.data(), buf.size(), "%.1fk", v / 1e3);
   else
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
+    std::snprintf(buf.data(), buf.size(), "%.0f", v);
+  return buf.data();
 }
 
 /// A JSON string (RFC 8259); UTF-8 passes through. With `html_safe`, also safe inside an HTML
@@ -59,9 +60,9 @@ inline std::string json_string(std::string_view text, bool html_safe = false) {
         break;
     }
     if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
+      std::array<char, 8> buf{};
+      std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
+      out += buf.data();
     } else if (html_safe && (c == '<' || c == '>' || c == '&')) {
       out += c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : "\\u0026";
     } else if (html_safe &&

@@ -1,6 +1,7 @@
 #include "analysis/history.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <optional>
 #include <sstream>
@@ -56,7 +57,7 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
     double target, low, high;
     const char* source;
   };
-  const FiscalYear years[] = {
+  const std::array<FiscalYear, 3> years = {{
       {"nvidia data-centre revenue FY2023", "2022-02", "2023-01", 15.0e9, 10.5e9, 19.5e9,
        "estimate, derived from the reported FY2024 figure and its +217% growth: "
        "https://meterpreter.org/nvidia-announces-fourth-quarter-and-full-fiscal-year-financial-"
@@ -67,8 +68,8 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
       {"nvidia data-centre revenue FY2025", "2024-02", "2025-01", 115.2e9, 80.6e9, 149.8e9,
        "reported: https://datacenterdynamics.com/en/news/nvidia-posts-record-data-center-"
        "revenue-to-provide-spectrum-x-for-openais-stargate-project"},
-  };
-  if (nvidia && revenue)
+  }};
+  if (nvidia && revenue != nullptr)
     for (const FiscalYear& fy : years)
       if (const auto months = span(r, fy.first, fy.last))
         out.push_back({fy.name, "USD", sum_metric(r, *revenue, *nvidia, *months), fy.target, fy.low,
@@ -98,7 +99,7 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
   // for those six months: twice the quarter's orders.
   const sim::world::Metric* demand = r.find(MetricAxis::product, "demand_units");
   const sim::world::Metric* price = r.find(MetricAxis::product, "price_usd");
-  if (h20 && demand && price)
+  if (h20 && demand != nullptr && price != nullptr)
     if (const auto months = span(r, "2025-01", "2025-03")) {
       double value = 0;
       for (std::size_t rep = 0; rep < demand->values.size(); ++rep)
@@ -115,7 +116,7 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
 
   // NVIDIA's H20 stock in July 2025
   if (const sim::world::Metric* stock = r.find(MetricAxis::product, "inventory_units");
-      stock && h20)
+      stock != nullptr && h20)
     if (const auto months = span(r, "2025-07", "2025-07"))
       out.push_back({"h20 inventory 2025-07", "chips", sum_metric(r, *stock, *h20, *months, true),
                      650e3, 450e3, 850e3,
@@ -124,7 +125,7 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
 
   // chips smuggled into China in 2024 (CNAS median 140k; range 10k to several hundred k)
   if (const sim::world::Metric* div = r.find(MetricAxis::country, "imports_diverted_units");
-      div && chn)
+      div != nullptr && chn)
     if (const auto months = span(r, "2024-01", "2024-12"))
       out.push_back({"chips diverted to China 2024", "chips", sum_metric(r, *div, *chn, *months),
                      140e3, 70e3, 280e3,
@@ -136,14 +137,14 @@ std::vector<Aggregate> historical_aggregates(const RunResults& r) {
 
 std::string format_aggregates(const std::vector<Aggregate>& aggregates) {
   std::ostringstream out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-46s %12s %12s %25s  %s\n", "aggregate", "model", "target",
-                "range", "fit");
-  out << line;
+  std::array<char, 256> line{};
+  std::snprintf(line.data(), line.size(), "%-46s %12s %12s %25s  %s\n", "aggregate", "model",
+                "target", "range", "fit");
+  out << line.data();
   for (const Aggregate& a : aggregates) {
-    std::snprintf(line, sizeof line, "%-46s %12.4g %12.4g %12.4g..%-12.4g  %s\n", a.name.c_str(),
-                  a.model, a.target, a.low, a.high, a.within() ? "ok" : "OUTSIDE");
-    out << line;
+    std::snprintf(line.data(), line.size(), "%-46s %12.4g %12.4g %12.4g..%-12.4g  %s\n",
+                  a.name.c_str(), a.model, a.target, a.low, a.high, a.within() ? "ok" : "OUTSIDE");
+    out << line.data();
   }
   return out.str();
 }

@@ -68,12 +68,12 @@ std::string html(std::string_view text) {
 /// The shortest text that reads back as exactly `v`; JSON has no NaN or infinity: null.
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
-  char buf[32];
+  std::array<char, 32> buf{};
   for (int precision = 15; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
+    std::snprintf(buf.data(), buf.size(), "%.*g", precision, v);
+    if (std::strtod(buf.data(), nullptr) == v) break;
   }
-  return buf;
+  return buf.data();
 }
 
 std::string json_numbers(const std::vector<double>& values) {
@@ -182,7 +182,8 @@ std::size_t checked_index(const ReportRun& run, std::int32_t index, std::size_t 
 /// The mean over replicates of agent metric `m` for agent `a`, month by month.
 std::vector<double> agent_mean(const RunResults& r, const Metric& m, std::size_t a) {
   const std::size_t n = r.agent_ids.size();
-  std::vector<double> out(r.months.size()), v(r.replicates);
+  std::vector<double> out(r.months.size());
+  std::vector<double> v(r.replicates);
   for (std::size_t t = 0; t < r.months.size(); ++t) {
     for (std::size_t rep = 0; rep < r.replicates; ++rep) v[rep] = m.values[rep][t * n + a];
     out[t] = mean(v);
@@ -208,8 +209,10 @@ RunData run_data(const ReportRun& run) {
     throw sim::IoError(concat(run.label, ": ", r.agent_kinds.size(), " kinds for ",
                               r.agent_ids.size(), " agents"));
   RunData d;
-  const std::size_t months = r.months.size(), reps = r.replicates;
-  const std::size_t c = r.country_ids.size(), n = r.agent_ids.size();
+  const std::size_t months = r.months.size();
+  const std::size_t reps = r.replicates;
+  const std::size_t c = r.country_ids.size();
+  const std::size_t n = r.agent_ids.size();
 
   // compute stock by bloc: the bloc's countries summed in each replicate, then the band
   const Metric& stock = require(run, MetricAxis::country, "compute_stock_h100e");
@@ -266,7 +269,7 @@ std::vector<std::string> event_kinds(const std::vector<const sim::world::EventRe
   std::set<std::string> kinds;
   for (const auto* e : events) kinds.insert(e->kind);
   std::vector<std::string> out;
-  if (kinds.erase("decision") > 0) out.push_back("decision");
+  if (kinds.erase("decision") > 0) out.emplace_back("decision");
   out.insert(out.end(), kinds.begin(), kinds.end());
   return out;
 }
@@ -363,7 +366,8 @@ Difference difference(const std::vector<ReportRun>& runs, const std::vector<RunD
   const std::size_t last_a = month_index(ra.results, c.month);
   const std::size_t first_b = month_index(rb.results, c.flows_from);
   const std::size_t last_b = month_index(rb.results, c.month);
-  std::vector<double> va(c.pairs), vb(c.pairs);
+  std::vector<double> va(c.pairs);
+  std::vector<double> vb(c.pairs);
   for (std::size_t ch = 0; ch < kChannels.size(); ++ch) {
     for (std::size_t rep = 0; rep < c.pairs; ++rep) {
       va[rep] = chips_sum(data.front(), ch, rep, first_a, last_a);
@@ -399,7 +403,7 @@ std::string scenario_names(const std::vector<ReportRun>& runs) {
 void chart(std::ostream& out, const std::string& id, const std::string& caption,
            const std::string& controls = "") {
   out << "<figure class=\"chart\">\n"
-      << controls << "<div class=\"canvas-box\"><canvas id=\"" << html(id)
+      << controls << R"(<div class="canvas-box"><canvas id=")" << html(id)
       << "\" role=\"img\"></canvas></div>\n<figcaption>" << caption << "</figcaption>\n</figure>\n";
 }
 
@@ -429,7 +433,7 @@ void event_list(std::ostream& out, const RunResults& r,
       const std::string when = r.months[static_cast<std::size_t>(month)];
       const std::string kind_class = e.kind == "decision" ? " decision" : "";
       if (!folded(e.kind)) {
-        out << "<li class=\"event" << kind_class << "\"><span class=\"month\">" << when
+        out << "<li class=\"event" << kind_class << R"("><span class="month">)" << when
             << "</span> <span class=\"kind\">" << html(e.kind) << "</span> ";
         if (const std::string who = actor(e); !who.empty())
           out << "<span class=\"actor\">" << html(who) << "</span> ";
@@ -440,7 +444,7 @@ void event_list(std::ostream& out, const RunResults& r,
       std::vector<const sim::world::EventRecord*> same;
       for (std::size_t k = j; k < end; ++k)
         if (events[k]->kind == e.kind) same.push_back(events[k]);
-      out << "<li class=\"event folded\"><details><summary><span class=\"month\">" << when
+      out << R"(<li class="event folded"><details><summary><span class="month">)" << when
           << "</span> <span class=\"kind\">" << html(e.kind) << "</span> " << same.size()
           << (same.size() == 1 ? " event" : " events") << "</summary><ul>";
       for (const auto* s : same) out << "<li>" << html(s->text) << "</li>";
@@ -458,9 +462,11 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
       << ",\"scenario\":" << json_string_html(r.scenario_name) << ",\"seed\":" << r.seed
       << ",\"replicates\":" << r.replicates << ",\"months\":" << json_strings(r.months);
 
-  out << ",\"stock\":{\"units\":" << json_string_html(d.stock_units) << ",\"blocs\":[";
+  out << R"(,"stock":{"units":)" << json_string_html(d.stock_units) << ",\"blocs\":[";
   for (std::size_t b = 0; b < d.blocs.size(); ++b) {
-    std::vector<double> m, lo, hi;
+    std::vector<double> m;
+    std::vector<double> lo;
+    std::vector<double> hi;
     for (const Band& band : d.stock[b]) {
       m.push_back(band.mean);
       lo.push_back(band.q05);
@@ -471,7 +477,7 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
         << ",\"q95\":" << json_numbers(hi) << "}";
   }
 
-  out << "]},\"chips\":{\"units\":\"chips\",\"channels\":[";
+  out << R"(]},"chips":{"units":"chips","channels":[)";
   for (std::size_t ch = 0; ch < kChannels.size(); ++ch) {
     std::vector<double> m;
     for (const std::vector<double>& per_rep : d.chips[ch])
@@ -483,7 +489,7 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
 
   const auto firms_json = [&out](const char* key, const std::string& units,
                                  const std::vector<FirmSeries>& firms) {
-    out << "]},\"" << key << "\":{\"units\":" << json_string_html(units) << ",\"firms\":[";
+    out << "]},\"" << key << R"(":{"units":)" << json_string_html(units) << ",\"firms\":[";
     for (std::size_t i = 0; i < firms.size(); ++i)
       out << (i > 0 ? "," : "") << "{\"id\":" << json_string_html(firms[i].id)
           << ",\"kind\":" << json_string_html(firms[i].kind)
@@ -494,7 +500,7 @@ void write_run_json(std::ostream& out, const ReportRun& run, const RunData& d,
 
   // events: [month index, kind index, actor, text]
   const std::vector<std::string> kinds = event_kinds(events);
-  out << "]},\"events\":{\"replicate\":0,\"kinds\":" << json_strings(kinds) << ",\"items\":[";
+  out << R"(]},"events":{"replicate":0,"kinds":)" << json_strings(kinds) << ",\"items\":[";
   for (std::size_t i = 0; i < events.size(); ++i) {
     const sim::world::EventRecord& e = *events[i];
     const auto k = std::find(kinds.begin(), kinds.end(), e.kind) - kinds.begin();
@@ -541,9 +547,10 @@ void write_difference_json(std::ostream& out, const std::vector<ReportRun>& runs
 /// Whether a note of `compare` is about what the page shows: its default set also holds
 /// chip imports by country and investment built, which the page leaves out.
 bool shown_note(const std::string& note) {
-  for (const char* hidden : {"country/chip_imports_units", "agent/investment_built_usd"})
-    if (note.rfind(hidden, 0) == 0) return false;
-  return true;
+  const std::array<const char*, 2> hidden = {"country/chip_imports_units",
+                                             "agent/investment_built_usd"};
+  return std::none_of(hidden.begin(), hidden.end(),
+                      [&note](const char* prefix) { return note.rfind(prefix, 0) == 0; });
 }
 
 void write_differences_section(std::ostream& out, const std::vector<ReportRun>& runs,
@@ -576,7 +583,7 @@ void write_differences_section(std::ostream& out, const std::vector<ReportRun>& 
     }
   }
   // a chart for each group some pair of runs has rows in
-  const std::pair<const char*, const char*> groups[] = {
+  const std::array<std::pair<const char*, const char*>, 3> groups = {{
       {"compute",
        "Installed AI compute of each bloc's labs at the month compared, B &minus; A, in "
        "H100-equivalents."},
@@ -586,7 +593,7 @@ void write_differences_section(std::ostream& out, const std::vector<ReportRun>& 
       {"chips",
        "Chips sold over the months compared, by channel (legal, under licence, diverted), "
        "B &minus; A."},
-  };
+  }};
   for (const auto& [id, caption] : groups)
     if (std::any_of(diffs.begin(), diffs.end(), [wanted = std::string(id)](const Difference& d) {
           return std::any_of(d.groups.begin(), d.groups.end(),
@@ -616,7 +623,7 @@ void write_run_section(std::ostream& out, const ReportRun& run, std::size_t inde
                r.replicates > 1
                    ? "; the shaded band runs from the 5% to the 95% quantile across replicates."
                    : "."),
-        "<label class=\"control\"><input type=\"checkbox\" data-log-scale=\"stock-" + i +
+        R"(<label class="control"><input type="checkbox" data-log-scale="stock-)" + i +
             "\"> logarithmic scale</label>\n");
   chart(out, "flows-" + i,
         "Chips sold each month by channel (the trade table): legal, under an export licence, "
@@ -658,7 +665,7 @@ void write_report(std::ostream& out, const std::vector<ReportRun>& runs,
   const std::string chart_version = chart_js_version();
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<meta name=\"generator\" content=\"" << html(options.generator) << "\">\n"
+      << R"(<meta name="generator" content=")" << html(options.generator) << "\">\n"
       << "<title>" << html(title) << "</title>\n<style>\n"
       << detail::report_css() << "</style>\n</head>\n<body>\n<header>\n<h1>" << html(title)
       << "</h1>\n<table class=\"runs\">\n<thead><tr><th>file</th><th>scenario</th><th>seed</th>"

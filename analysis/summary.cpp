@@ -1,6 +1,7 @@
 #include "analysis/summary.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -133,16 +134,16 @@ std::vector<BandRow> ensemble_bands(const RunResults& r, const std::vector<std::
 
 std::string format_bands(const std::vector<BandRow>& rows, std::uint64_t replicates) {
   std::ostringstream out;
-  char line[160];
-  std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", "across replicates", "",
-                "month", "mean", "5%", "median", "95%");
-  out << "  " << replicates << " replicates: mean and 5/50/95% quantiles\n" << line;
+  std::array<char, 160> line{};
+  std::snprintf(line.data(), line.size(), "  %-24s %-12s %-8s %9s %9s %9s %9s\n",
+                "across replicates", "", "month", "mean", "5%", "median", "95%");
+  out << "  " << replicates << " replicates: mean and 5/50/95% quantiles\n" << line.data();
   for (const BandRow& row : rows) {
-    std::snprintf(line, sizeof line, "  %-24s %-12s %-8s %9s %9s %9s %9s\n", row.metric.c_str(),
-                  row.entity.c_str(), row.month.c_str(), human_number(row.band.mean).c_str(),
-                  human_number(row.band.q05).c_str(), human_number(row.band.q50).c_str(),
-                  human_number(row.band.q95).c_str());
-    out << line;
+    std::snprintf(line.data(), line.size(), "  %-24s %-12s %-8s %9s %9s %9s %9s\n",
+                  row.metric.c_str(), row.entity.c_str(), row.month.c_str(),
+                  human_number(row.band.mean).c_str(), human_number(row.band.q05).c_str(),
+                  human_number(row.band.q50).c_str(), human_number(row.band.q95).c_str());
+    out << line.data();
   }
   return out.str();
 }

@@ -74,8 +74,8 @@ constexpr std::size_t kTableBlockRows = 4 * kMaxTableChunkRows;
 // chunks written with H5Dwrite_chunk are encoded this many at a time, in parallel (at most
 // ~16 MiB of data)
 constexpr std::size_t kChunksAtOnce = 16;
-constexpr world::MetricAxis kAxes[] = {world::MetricAxis::country, world::MetricAxis::agent,
-                                       world::MetricAxis::product, world::MetricAxis::policy};
+constexpr std::array kAxes = {world::MetricAxis::country, world::MetricAxis::agent,
+                              world::MetricAxis::product, world::MetricAxis::policy};
 
 std::string errno_text(int error) {
   return std::error_code(error, std::generic_category()).message();
@@ -130,20 +130,20 @@ std::array<char, kChannelBytes> channel_field(world::Channel c) {
   return field;
 }
 
-/// Stores `value` at `out` in the file's byte order (little-endian, as the native order is)
-/// and returns the byte after it.
+/// Stores `value` at the start of `out` in the file's byte order (little-endian, as the
+/// native order is) and returns the bytes after it.
 template <typename T>
-std::byte* put(std::byte* out, const T& value) {
+std::span<std::byte> put(std::span<std::byte> out, const T& value) {
   static_assert(std::endian::native == std::endian::little,
                 "tables are encoded in memory order, which must be the file's little-endian");
-  std::memcpy(out, &value, sizeof value);
-  return out + sizeof value;
+  std::memcpy(out.data(), &value, sizeof value);
+  return out.subspan(sizeof value);
 }
 
 /// A run file's /trade/flows row in its file encoding: file_row_type(flow_columns), packed.
 constexpr std::size_t kFlowRowBytes = 7 * sizeof(std::int32_t) + 2 * sizeof(double) + kChannelBytes;
 
-void encode_flow(const world::FlowRecord& f, std::byte* out) {
+void encode_flow(const world::FlowRecord& f, std::span<std::byte> out) {
   out = put(out, f.replicate);
   out = put(out, f.month);
   out = put(out, f.product);
@@ -422,12 +422,12 @@ class Writer {
     const std::string path = base + metric_path(m.axis, m.name);
     // the replicate axis can grow (sweeps, appended replicates); a zero-length axis must be
     // extendible too, since a chunk dimension may not exceed a fixed extent
-    const hsize_t dims[3] = {replicates, months, width};
-    const hsize_t max_dims[3] = {H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
-                                 width > 0 ? width : H5S_UNLIMITED};
+    const std::array<hsize_t, 3> dims = {replicates, months, width};
+    const std::array<hsize_t, 3> max_dims = {H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
+                                             width > 0 ? width : H5S_UNLIMITED};
     const auto [chunk_months, chunk_width] = series_chunk(months, width);
-    Handle space = make_handle(H5Screate_simple(3, dims, max_dims), H5Sclose, label_, path,
-                               "create dataspace");
+    Handle space = make_handle(H5Screate_simple(3, dims.data(), max_dims.data()), H5Sclose, label_,
+                               path, "create dataspace");
     Handle ds = create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, chunk_months, chunk_width});
 
     if (months * width == 0) return series_attributes(ds.get(), path, m, "replicate,");
@@ -453,12 +453,13 @@ class Writer {
           const std::vector<double>& values = m.values[rep];
           const std::size_t span_columns = std::min(columns_per_chunk, n_columns - column0);
           for (std::size_t t = month0; t < std::min(month0 + months_per_chunk, n_months); ++t) {
-            std::byte* out = raw.data() + (t - month0) * columns_per_chunk * sizeof(double);
+            std::span<std::byte> out =
+                raw.subspan((t - month0) * columns_per_chunk * sizeof(double));
             for (std::size_t k = 0; k < span_columns; ++k)
               out = put(out, values[t * n_columns + column0 + k]);
           }
         },
-        [&](std::size_t c, hsize_t* offset) {
+        [&](std::size_t c, std::span<hsize_t> offset) {
           const auto [rep, month0, column0] = corner(c);
           offset[0] = to_hsize(rep);
           offset[1] = to_hsize(month0);
@@ -476,7 +477,7 @@ class Writer {
     Handle ds = table(path, columns, nullptr, sizeof(FlowRow), flows.size());
     write_table_chunks(
         ds.get(), path, flows.size(), kFlowRowBytes,
-        [&](std::size_t i, std::byte* out) { encode_flow(flows[i], out); }, ready);
+        [&](std::size_t i, std::span<std::byte> out) { encode_flow(flows[i], out); }, ready);
     string_attribute(ds.get(), path, "dims", "flow");
     string_attribute(ds.get(), path, "units", "units: chips; value_usd: USD");
     string_attribute(ds.get(), path, "description",
@@ -506,7 +507,7 @@ class Writer {
   void decisions(const std::vector<world::DecisionRecord>& decisions, const std::string& base) {
     const std::string g = base + "/decisions";
     group(g);
-    std::vector<std::string> columns[5];
+    std::array<std::vector<std::string>, 5> columns;
     for (const world::DecisionRecord& d : decisions) {
       columns[0].push_back(d.id);
       columns[1].push_back(d.month);
@@ -514,7 +515,7 @@ class Writer {
       columns[3].push_back(d.option);
       columns[4].push_back(d.historical);
     }
-    const char* names[5] = {"id", "month", "actor", "option", "historical"};
+    const std::array<const char*, 5> names = {"id", "month", "actor", "option", "historical"};
     for (std::size_t i = 0; i < 5; ++i) strings(g + "/" + names[i], columns[i], "decision");
   }
 
@@ -553,12 +554,13 @@ class Writer {
   void sweep_metric(const world::Metric& m, hsize_t points, hsize_t replicates, hsize_t months,
                     hsize_t width) {
     const std::string path = metric_path(m.axis, m.name);
-    const hsize_t dims[4] = {points, replicates, months, width};
-    const hsize_t max_dims[4] = {H5S_UNLIMITED, H5S_UNLIMITED, months > 0 ? months : H5S_UNLIMITED,
-                                 width > 0 ? width : H5S_UNLIMITED};
+    const std::array<hsize_t, 4> dims = {points, replicates, months, width};
+    const std::array<hsize_t, 4> max_dims = {H5S_UNLIMITED, H5S_UNLIMITED,
+                                             months > 0 ? months : H5S_UNLIMITED,
+                                             width > 0 ? width : H5S_UNLIMITED};
     const auto [chunk_months, chunk_width] = series_chunk(months, width);
-    Handle space = make_handle(H5Screate_simple(4, dims, max_dims), H5Sclose, label_, path,
-                               "create dataspace");
+    Handle space = make_handle(H5Screate_simple(4, dims.data(), max_dims.data()), H5Sclose, label_,
+                               path, "create dataspace");
     Handle ds =
         create_dataset(path, H5T_IEEE_F64LE, space.get(), {1, 1, chunk_months, chunk_width});
     series_attributes(ds.get(), path, m, "point,replicate,");
@@ -570,16 +572,17 @@ class Writer {
     Handle ds = make_handle(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, label_, path,
                             "open dataset");
     Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, label_, path, "get dataspace");
-    hsize_t dims[4];
-    check_status(H5Sget_simple_extent_dims(space.get(), dims, nullptr), label_, path,
+    std::array<hsize_t, 4> dims = {};
+    check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), label_, path,
                  "get dimensions");
     if (dims[2] * dims[3] == 0) return;
-    const hsize_t count[4] = {1, 1, dims[2], dims[3]};
-    Handle mem = make_handle(H5Screate_simple(4, count, nullptr), H5Sclose, label_, path,
+    const std::array<hsize_t, 4> count = {1, 1, dims[2], dims[3]};
+    Handle mem = make_handle(H5Screate_simple(4, count.data(), nullptr), H5Sclose, label_, path,
                              "create memory dataspace");
     for (hsize_t rep = 0; rep < dims[1]; ++rep) {
-      const hsize_t start[4] = {p, rep, 0, 0};
-      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+      const std::array<hsize_t, 4> start = {p, rep, 0, 0};
+      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                       count.data(), nullptr),
                    label_, path, "select point and replicate");
       check_status(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
                             m.values[static_cast<std::size_t>(rep)].data()),
@@ -626,19 +629,19 @@ class Writer {
                                     kMaxTableChunkRows, " rows for a table of ", n, " rows in ",
                                     chunk_rows, "-row chunks"));
     for (std::size_t c = 0; c < ready.size(); ++c) {
-      const hsize_t coordinates[1] = {to_hsize(c * chunk_rows)};
+      const std::array<hsize_t, 1> coordinates = {to_hsize(c * chunk_rows)};
       check_status(
-          H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, ready[c].size(), ready[c].data()), label_,
-          path, concat("write chunk ", c));
+          H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates.data(), ready[c].size(), ready[c].data()),
+          label_, path, concat("write chunk ", c));
     }
     write_chunks(
         ds, path, (n + chunk_rows - 1) / chunk_rows, chunk_rows * row_bytes, row_bytes,
         [&](std::size_t c, std::span<std::byte> raw) {
           const std::size_t first = c * chunk_rows;
           const std::size_t count = std::min(chunk_rows, n - first);
-          for (std::size_t i = 0; i < count; ++i) encode(first + i, raw.data() + i * row_bytes);
+          for (std::size_t i = 0; i < count; ++i) encode(first + i, raw.subspan(i * row_bytes));
         },
-        [&](std::size_t c, hsize_t* offset) { offset[0] = to_hsize(c * chunk_rows); },
+        [&](std::size_t c, std::span<hsize_t> offset) { offset[0] = to_hsize(c * chunk_rows); },
         ready.size());
   }
 
@@ -682,12 +685,12 @@ class Writer {
                                     }
                                   });
       });
-      hsize_t coordinates[H5S_MAX_RANK] = {};
+      std::array<hsize_t, H5S_MAX_RANK> coordinates = {};
       for (std::size_t c = 0; c < encoded.size(); ++c) {
-        offset(first + c, coordinates);
-        check_status(
-            H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates, encoded[c].size(), encoded[c].data()),
-            label_, path, concat("write chunk ", first + c));
+        offset(first + c, std::span<hsize_t>(coordinates));
+        check_status(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, coordinates.data(), encoded[c].size(),
+                                    encoded[c].data()),
+                     label_, path, concat("write chunk ", first + c));
       }
     }
   }
@@ -815,7 +818,7 @@ Handle create_file(const std::string& path, const std::string& temp_path) {
   const hid_t file_id = H5Fcreate(temp_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
   if (file_id < 0)
     detail::throw_hdf5_error(path, "/", concat("create temporary file '", temp_path, "'"));
-  return Handle(file_id, H5Fclose);
+  return {file_id, H5Fclose};
 }
 
 /// The identity and dimension datasets every result file has (no series, no tables).
@@ -1055,11 +1058,11 @@ class Reader {
     Handle space = make_handle(H5Dget_space(ds), H5Sclose, label_, path, "get dataspace");
     require_rank(path, space.get(), 3);
     require_numeric(path, ds);
-    hsize_t dims[3] = {0, 0, 0};
-    check_status(H5Sget_simple_extent_dims(space.get(), dims, nullptr), label_, path,
+    std::array<hsize_t, 3> dims = {0, 0, 0};
+    check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), label_, path,
                  "get dimensions");
-    const hsize_t expected[3] = {to_hsize(r.replicates), to_hsize(r.months.size()),
-                                 to_hsize(r.width(axis))};
+    const std::array<hsize_t, 3> expected = {to_hsize(r.replicates), to_hsize(r.months.size()),
+                                             to_hsize(r.width(axis))};
     if (dims[0] != expected[0] || dims[1] != expected[1] || dims[2] != expected[2])
       throw IoError(concat(label_, ": ", path, ": shape [", dims[0], ", ", dims[1], ", ", dims[2],
                            "] does not match [replicates, months, ", world::axis_name(axis),
@@ -1085,9 +1088,10 @@ class Reader {
     Handle mem = make_handle(H5Screate_simple(1, &block, nullptr), H5Sclose, label_, path,
                              "create memory dataspace");
     for (hsize_t rep = 0; rep < dims[0]; ++rep) {
-      const hsize_t start[3] = {rep, 0, 0};
-      const hsize_t count[3] = {1, dims[1], dims[2]};
-      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+      const std::array<hsize_t, 3> start = {rep, 0, 0};
+      const std::array<hsize_t, 3> count = {1, dims[1], dims[2]};
+      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                       count.data(), nullptr),
                    label_, path, "select replicate");
       check_status(H5Dread(ds, H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT,
                            m.values[static_cast<std::size_t>(rep)].data()),
@@ -1152,8 +1156,8 @@ class Reader {
     const std::string g = base + "/decisions";
     std::vector<world::DecisionRecord> decisions;
     if (!exists(g)) return decisions;
-    const char* names[5] = {"id", "month", "actor", "option", "historical"};
-    std::vector<std::string> columns[5];
+    const std::array<const char*, 5> names = {"id", "month", "actor", "option", "historical"};
+    std::array<std::vector<std::string>, 5> columns;
     for (std::size_t i = 0; i < 5; ++i) {
       columns[i] = strings(g + "/" + names[i], 1);
       if (columns[i].size() != columns[0].size())
@@ -1179,9 +1183,10 @@ class Reader {
         const std::string prefix = "replicate_";
         std::uint64_t r = 0;
         const bool named = name.rfind(prefix, 0) == 0 && name.size() > prefix.size();
-        const char* last = name.c_str() + name.size();
+        const std::string_view digits = std::string_view(name).substr(named ? prefix.size() : 0);
+        const char* last = std::to_address(digits.end());
         const auto [end, ec] =
-            named ? std::from_chars(name.c_str() + prefix.size(), last, r)
+            named ? std::from_chars(digits.data(), last, r)
                   : std::from_chars_result{name.c_str(), std::errc::invalid_argument};
         if (ec != std::errc() || end != last)
           throw IoError(
@@ -1264,8 +1269,8 @@ class Reader {
     std::vector<char> buffer(n * size);
     read(mem_type.get(), buffer.data());
     for (std::size_t i = 0; i < n; ++i) {
-      const char* begin = buffer.data() + i * size;
-      std::string s(begin, std::find(begin, begin + size, '\0'));
+      const std::string_view field(&buffer[i * size], size);
+      std::string s(field.substr(0, field.find('\0')));
       if (pad == H5T_STR_SPACEPAD) s.erase(s.find_last_not_of(' ') + 1);
       values.push_back(std::move(s));
     }
@@ -1343,7 +1348,7 @@ namespace {
 std::string target_directory(const std::string& path) {
   if (path.empty()) throw IoError("cannot write results: empty file name");
   const fs::path target(path);
-  const std::string directory =
+  std::string directory =
       target.has_parent_path() ? target.parent_path().string() : std::string(".");
   std::error_code ec;
   if (!fs::is_directory(directory, ec))
@@ -1451,9 +1456,9 @@ void FlowChunks::add(std::span<const world::FlowRecord> flows) {
     Impl::Chunk& chunk = s.chunks.emplace_back();
     chunk.raw.resize(kChunkBytes);
     for (std::size_t i = 0; i < kChunkRows; ++i)
-      encode_flow(flows[s.rows + i], chunk.raw.data() + i * kFlowRowBytes);
+      encode_flow(flows[s.rows + i], std::span<std::byte>(chunk.raw).subspan(i * kFlowRowBytes));
     s.rows += kChunkRows;
-    encode_flow(flows[s.rows - 1], s.last_row.data());
+    encode_flow(flows[s.rows - 1], s.last_row);
     s.held += kChunkBytes;
     s.tasks.run([&s, &chunk] {
       std::vector<std::byte> scratch;
@@ -1476,7 +1481,7 @@ void write_results(const std::string& path, const world::RunResults& results, Fl
   }
   if (s.rows > 0) {
     std::array<std::byte, kFlowRowBytes> row{};
-    if (s.rows <= results.flows.size()) encode_flow(results.flows[s.rows - 1], row.data());
+    if (s.rows <= results.flows.size()) encode_flow(results.flows[s.rows - 1], row);
     if (s.rows > results.flows.size() || row != s.last_row)
       throw std::logic_error(concat(path, ": the flows compressed during the run (", s.rows,
                                     " rows) are not the first rows of the results' ",
@@ -1638,9 +1643,10 @@ void SweepWriter::add_point(std::size_t point, const world::RunResults& results,
                              n_outputs));
       values.insert(values.end(), row.begin(), row.end());
     }
-    const hsize_t start[3] = {to_hsize(point), 0, 0};
-    const hsize_t count[3] = {1, to_hsize(s.layout.replicates), to_hsize(n_outputs)};
-    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+    const std::array<hsize_t, 3> start = {to_hsize(point), 0, 0};
+    const std::array<hsize_t, 3> count = {1, to_hsize(s.layout.replicates), to_hsize(n_outputs)};
+    check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                     count.data(), nullptr),
                  path, where, "select point");
     const hsize_t n = to_hsize(values.size());
     Handle mem = make_handle(H5Screate_simple(1, &n, nullptr), H5Sclose, path, where,
@@ -1671,6 +1677,7 @@ void SweepWriter::set_morris(const std::vector<MorrisRow>& rows) {
       {"sigma", offsetof(Row, sigma), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE},
       {"n", offsetof(Row, n), H5T_NATIVE_INT64, H5T_STD_I64LE}};
   std::vector<Row> data;
+  data.reserve(rows.size());
   for (const MorrisRow& r : rows)
     data.push_back({r.output.c_str(), r.parameter.c_str(), r.mu, r.mu_star, r.sigma, r.n});
   s.out->empty_table("/sweep/morris", columns, sizeof(Row), "effect",

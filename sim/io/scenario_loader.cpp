@@ -1,11 +1,13 @@
 #include "sim/io/scenario_loader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -77,8 +79,8 @@ std::string entry_id(const Tree& item) {
   return id != nullptr && id->is_scalar() ? id->scalar : std::string();
 }
 
-constexpr std::string_view kIdSections[] = {"countries", "products", "agents",
-                                            "policies",  "deals",    "decisions"};
+constexpr std::array<std::string_view, 6> kIdSections = {"countries", "products", "agents",
+                                                         "policies",  "deals",    "decisions"};
 
 bool is_id_section(std::string_view key) {
   return std::find(std::begin(kIdSections), std::end(kIdSections), key) != std::end(kIdSections);
@@ -86,10 +88,16 @@ bool is_id_section(std::string_view key) {
 
 /// The singular used in messages for an entry of the list under `key`.
 std::string noun_of_list(std::string_view key) {
-  static constexpr std::pair<std::string_view, std::string_view> kNouns[] = {
-      {"countries", "country"}, {"products", "product"}, {"agents", "agent"},
-      {"policies", "policy"},   {"deals", "deal"},       {"decisions", "decision"},
-      {"fabs", "fab"},          {"options", "option"},   {"events", "event"}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kNouns = {
+      {{"countries", "country"},
+       {"products", "product"},
+       {"agents", "agent"},
+       {"policies", "policy"},
+       {"deals", "deal"},
+       {"decisions", "decision"},
+       {"fabs", "fab"},
+       {"options", "option"},
+       {"events", "event"}}};
   for (const auto& [list, noun] : kNouns) {
     if (list == key) return std::string(noun);
   }
@@ -140,16 +148,19 @@ void merge_by_id(Tree& base, Tree&& over) {
   std::vector<bool> replaced(inherited, false);
   for (Tree& item : over.seq) {
     const std::string id = entry_id(item);
-    bool done = false;
+    std::size_t match = inherited;  // the inherited entry `item` replaces, if any
     for (std::size_t i = 0; i < inherited && !id.empty(); ++i) {
       if (!replaced[i] && entry_id(base.seq[i]) == id) {
-        base.seq[i] = std::move(item);
-        replaced[i] = true;
-        done = true;
+        match = i;
         break;
       }
     }
-    if (!done) base.seq.push_back(std::move(item));
+    if (match < inherited) {
+      base.seq[match] = std::move(item);
+      replaced[match] = true;
+    } else {
+      base.seq.push_back(std::move(item));
+    }
   }
   base.loc = over.loc;
 }
@@ -342,16 +353,19 @@ void apply_override(Tree& root, const Override& change, std::size_t index) {
     }
     if (node->is_map()) {
       MapEntry* entry = node->find_entry(segment);
+      if (last) {
+        if (entry == nullptr) {
+          node->map.push_back(MapEntry{segment, loc, std::move(value)});
+        } else {
+          entry->value = std::move(value);
+        }
+        return;
+      }
       if (entry == nullptr) {
-        Tree fresh = last                      ? std::move(value)
-                     : names_list(segments, i) ? Tree::make_seq(loc)
-                                               : Tree::make_map(loc);
+        Tree fresh = names_list(segments, i) ? Tree::make_seq(loc) : Tree::make_map(loc);
         node->map.push_back(MapEntry{segment, loc, std::move(fresh)});
         entry = &node->map.back();
-      } else if (last) {
-        entry->value = std::move(value);
       }
-      if (last) return;
       node = &entry->value;
     } else if (node->is_seq()) {
       Tree* item = find_item(*node, segment);
@@ -409,7 +423,7 @@ struct Section {
   std::vector<std::string> ids;
   std::map<std::string, Loc> first;  ///< id -> where it is first defined
 
-  bool has(const std::string& id) const { return first.count(id) > 0; }
+  bool has(const std::string& id) const { return first.contains(id); }
 };
 
 /// For messages about a key that belongs to another kind of agent or policy.
@@ -480,7 +494,7 @@ class Validator {
       } else if ((rule->kinds & kind_bit) == 0 && context != nullptr) {
         std::vector<std::string> owners;
         for (std::size_t k = 0; k < context->kind_names.size(); ++k) {
-          if ((rule->kinds & (1u << k)) != 0) owners.push_back(context->kind_names[k]);
+          if ((rule->kinds & (1U << k)) != 0) owners.push_back(context->kind_names[k]);
         }
         const std::string who = context->id.empty()
                                     ? concat("this ", context->entity)
@@ -727,7 +741,7 @@ class Validator {
   }
 
   bool check_place(const Tree& node, const std::string& key, const std::string& value) {
-    if (countries_.has(value) || group_members_.count(value) > 0) return true;
+    if (countries_.has(value) || group_members_.contains(value)) return true;
     std::vector<std::string> candidates = countries_.ids;
     for (const auto& [group, members] : group_members_) candidates.push_back(group);
     problem(node.loc, key,
@@ -805,7 +819,7 @@ class Validator {
     // peek at kinds and at the nodes foundries offer; errors are reported when read
     for (const Entry& entry : agents_.entries) {
       const std::string kind = peek_scalar(*entry.node, "kind");
-      if (!entry.id.empty() && !agent_kinds_.count(entry.id) &&
+      if (!entry.id.empty() && !agent_kinds_.contains(entry.id) &&
           is_name(kind, detail::kAgentKinds)) {
         agent_kinds_.emplace(entry.id, kind);
       }
@@ -821,7 +835,7 @@ class Validator {
     }
     for (const Entry& entry : policies_.entries) {
       const std::string kind = peek_scalar(*entry.node, "kind");
-      if (!entry.id.empty() && !policy_kinds_.count(entry.id) &&
+      if (!entry.id.empty() && !policy_kinds_.contains(entry.id) &&
           is_name(kind, detail::kPolicyKinds)) {
         policy_kinds_.emplace(entry.id, kind);
       }
@@ -834,21 +848,21 @@ class Validator {
   }
 
   template <typename E, std::size_t N>
-  static bool is_name(const std::string& text, const EnumName<E> (&table)[N]) {
+  static bool is_name(const std::string& text, const std::array<EnumName<E>, N>& table) {
     return std::any_of(std::begin(table), std::end(table),
                        [&](const EnumName<E>& e) { return e.name == text; });
   }
 
   template <typename E, std::size_t N>
-  static unsigned kind_bit(E value, const EnumName<E> (&table)[N]) {
+  static unsigned kind_bit(E value, const std::array<EnumName<E>, N>& table) {
     for (std::size_t k = 0; k < N; ++k) {
-      if (table[k].value == value) return 1u << k;
+      if (table[k].value == value) return 1U << k;
     }
     return kAnyKind;
   }
 
   template <typename E, std::size_t N>
-  static std::string kind_name(E value, const EnumName<E> (&table)[N]) {
+  static std::string kind_name(E value, const std::array<EnumName<E>, N>& table) {
     for (const auto& entry : table) {
       if (entry.value == value) return std::string(entry.name);
     }
@@ -965,7 +979,7 @@ class Validator {
     // members as written
     std::map<std::string, std::vector<Member>> direct;
     for (const MapEntry& entry : node->map) {
-      if (!group_members_.count(entry.key)) continue;
+      if (!group_members_.contains(entry.key)) continue;
       std::vector<Member>& members = direct[entry.key];
       const std::string path = child("groups", entry.key);
       if (entry.value.is_null()) continue;
@@ -1478,7 +1492,7 @@ class Validator {
     for (std::string_view action : detail::kEventActions) {
       if (node.find(action) != nullptr) actions.emplace_back(action);
     }
-    static const std::string kExpectedAction =
+    constexpr std::string_view kExpectedAction =
         "expected exactly one of: enact, repeal, set, accept_deal";
     if (actions.empty()) {
       problem(node.loc, path, concat("no action; ", kExpectedAction));
@@ -1544,7 +1558,7 @@ class Validator {
   std::optional<Range> settable_agent_field(const std::string& id, const std::string& field,
                                             const Loc& loc, const std::string& key) {
     const auto agent = built_agents_.find(id);
-    if (agent == built_agents_.end() || !agent_kinds_.count(id)) return detail::kAnyNumber;
+    if (agent == built_agents_.end() || !agent_kinds_.contains(id)) return detail::kAnyNumber;
     world::AgentSpec copy = agent->second;
     if (world::settable_field(copy, field) != nullptr) return detail::agent_field_range(field);
     std::vector<std::string> candidates;
@@ -1563,7 +1577,7 @@ class Validator {
   std::optional<Range> settable_policy_field(const std::string& id, const std::string& field,
                                              const Loc& loc, const std::string& key) {
     const auto policy = built_policies_.find(id);
-    if (policy == built_policies_.end() || !policy_kinds_.count(id)) return detail::kAnyNumber;
+    if (policy == built_policies_.end() || !policy_kinds_.contains(id)) return detail::kAnyNumber;
     world::PolicySpec copy = policy->second;
     const unsigned bit = kind_bit(copy.kind, detail::kPolicyKinds);
     // settable for this policy: world::settable_field knows it and its key is of the kind
@@ -1603,6 +1617,7 @@ class Validator {
                        [&](const world::DecisionSpec& d) { return d.id == entry.key; });
       if (decision == decisions.end()) {
         std::vector<std::string> ids;
+        ids.reserve(decisions.size());
         for (const auto& d : decisions) ids.push_back(d.id);
         problem(entry.key_loc, key,
                 concat("no decision with id ", in_quotes(entry.key), "; ",
@@ -1771,9 +1786,10 @@ void set_limit(ScenarioLimits& limits, const std::string& text) {
   }
   const std::string value = text.substr(equals + 1);
   std::uint64_t n = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  const char* last = std::to_address(std::string_view(value).end());
+  const auto [end, ec] = std::from_chars(value.data(), last, n);
   const std::uint64_t max = name == "yaml-depth" ? 100'000 : (std::uint64_t{1} << 62);
-  if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > max) {
+  if (ec != std::errc() || end != last || n == 0 || n > max) {
     throw ConfigError(
         concat(where, "found '", value, "'; expected a whole number from 1 to ", max));
   }

@@ -58,14 +58,14 @@ Fixture& fixture() {
 
 void BM_RngUniform(benchmark::State& bench) {
   sim::engine::Rng rng(sim::engine::StreamKey{42, 0, 7, 12, 1});
-  for (auto _ : bench) benchmark::DoNotOptimize(rng.uniform());
+  for ([[maybe_unused]] auto _ : bench) benchmark::DoNotOptimize(rng.uniform());
 }
 BENCHMARK(BM_RngUniform);
 
 void BM_RngStream(benchmark::State& bench) {
   const sim::engine::StreamFactory streams(42, 0);
   std::uint64_t agent = 0;
-  for (auto _ : bench) {
+  for ([[maybe_unused]] auto _ : bench) {
     sim::engine::Rng rng = streams.stream(agent++, 12, sim::engine::Purpose::decide);
     benchmark::DoNotOptimize(rng.uniform());
   }
@@ -88,7 +88,7 @@ void BM_SaleTerms(benchmark::State& bench) {
     return;
   }
   std::size_t i = 0;
-  for (auto _ : bench) {
+  for ([[maybe_unused]] auto _ : bench) {
     const auto& [p, seller, origin, d] = sales[i];
     benchmark::DoNotOptimize(sim::world::sale_terms(world, state, p, seller, origin, d));
     i = i + 1 == sales.size() ? 0 : i + 1;
@@ -100,7 +100,7 @@ BENCHMARK(BM_SaleTerms);
 void BM_Month(benchmark::State& bench) {
   const Fixture& f = fixture();
   const std::string saved = f.sim->save();  // a Model is not copyable: restore a checkpoint
-  for (auto _ : bench) {
+  for ([[maybe_unused]] auto _ : bench) {
     bench.PauseTiming();
     Simulation copy(*f.world, f.behaviours, 0);
     copy.restore(saved);

@@ -46,15 +46,16 @@ int main(int argc, char** argv) {
     std::cerr << "usage: chipsim-phase-times SCENARIO OUTPUT.h5 [THREADS]\n";
     return 2;
   }
+  const std::span<char*> args(argv, static_cast<std::size_t>(argc));
   try {
     std::optional<tbb::global_control> limit;
     if (argc == 4)
       limit.emplace(tbb::global_control::max_allowed_parallelism,
-                    static_cast<std::size_t>(std::stoul(argv[3])));
+                    static_cast<std::size_t>(std::stoul(args[3])));
     const sim::io::FileSource files(sim::scenarios::embedded());
 
-    double w = wall_now(), c = cpu_now();
-    sim::world::ScenarioSpec spec = sim::io::load_scenario(argv[1], files);
+    double w = wall_now();
+    sim::world::ScenarioSpec spec = sim::io::load_scenario(args[1], files);
     const double load_s = wall_now() - w;
 
     w = wall_now();
@@ -71,15 +72,17 @@ int main(int argc, char** argv) {
         flow_chunks.add(f);
       };
     w = wall_now();
-    c = cpu_now();
+    double c = cpu_now();
     sim::world::RunResults results = sim::world::run_world(world, behaviours, options);
-    const double run_s = wall_now() - w, run_cpu_s = cpu_now() - c;
+    const double run_s = wall_now() - w;
+    const double run_cpu_s = cpu_now() - c;
     results.chipsim_version = "phase-times";
 
     w = wall_now();
     c = cpu_now();
-    sim::io::write_results(argv[2], results, flow_chunks);
-    const double write_s = wall_now() - w, write_cpu_s = cpu_now() - c;
+    sim::io::write_results(args[2], results, flow_chunks);
+    const double write_s = wall_now() - w;
+    const double write_cpu_s = cpu_now() - c;
 
     std::size_t labs = 0;
     for (const std::string& k : results.agent_kinds) labs += k == "ai_lab" ? 1U : 0U;
@@ -90,6 +93,7 @@ int main(int argc, char** argv) {
               << " write_cpu_s=" << write_cpu_s;
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-union-access): glibc declares ru_maxrss in a union
     std::cout << " peak_rss_kib=" << usage.ru_maxrss << "\n";
   } catch (const std::exception& e) {
     std::cerr << "chipsim-phase-times: error: " << e.what() << "\n";

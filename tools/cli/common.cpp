@@ -1,5 +1,6 @@
 #include "tools/cli/common.hpp"
 
+#include <array>
 #include <ctime>
 
 #include "sim/engine/concat.hpp"
@@ -11,9 +12,9 @@ std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  std::array<char, 32> buf{};
+  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf.data();
 }
 
 sim::world::Choices parse_choices(const std::vector<std::string>& texts) {

@@ -3,6 +3,7 @@
 #include "tools/cli/generate_command.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -51,7 +52,8 @@ std::string fixed(double value, int digits) {
 
 /// YYYY-MM of `offset` months after 2024-01.
 std::string month_after_start(std::int64_t offset) {
-  const std::int64_t year = 2024 + offset / 12, month = 1 + offset % 12;
+  const std::int64_t year = 2024 + offset / 12;
+  const std::int64_t month = 1 + offset % 12;
   std::ostringstream out;
   out << year << '-' << std::setw(2) << std::setfill('0') << month;
   return out.str();
@@ -63,8 +65,8 @@ struct Product {
   int chips_per_wafer = 0;
 };
 
-const char* const kBlocs[] = {"west", "china", "nonaligned"};
-const char* const kNodes[] = {"n3", "n5", "n7"};
+constexpr std::array<const char*, 3> kBlocs = {"west", "china", "nonaligned"};
+constexpr std::array<const char*, 3> kNodes = {"n3", "n5", "n7"};
 
 }  // namespace
 
@@ -209,6 +211,7 @@ std::string generate_scenario(const GenerateArgs& args) {
   // and taxes chips made in the second bloc's leader
   if (n_countries >= 2) {
     std::vector<double> tpps;
+    tpps.reserve(products.size());
     for (const Product& d : products) tpps.push_back(d.tpp);
     std::sort(tpps.begin(), tpps.end());
     const double threshold = tpps[tpps.size() / 2];

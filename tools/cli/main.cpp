@@ -149,9 +149,9 @@ int run_command(const RunArgs& args, bool quiet) {
   }
   for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
   // as overrides, so that the stored scenario text reproduces the run
-  if (args.seed) options.overrides.push_back({"scenario.seed", std::to_string(*args.seed)});
+  if (args.seed) options.overrides.emplace_back("scenario.seed", std::to_string(*args.seed));
   if (args.replicates)
-    options.overrides.push_back({"scenario.replicates", std::to_string(*args.replicates)});
+    options.overrides.emplace_back("scenario.replicates", std::to_string(*args.replicates));
   for (sim::io::Override& o : cli::choice_overrides(args.choices))
     options.overrides.push_back(std::move(o));
   const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -16,6 +15,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <system_error>
 
 #include "agents/register.hpp"
 #include "scenarios/embedded.hpp"
@@ -60,7 +60,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   {
     std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
     if (!out)
-      throw sim::IoError(concat(path, ": cannot write the network: ", std::strerror(errno)));
+      throw sim::IoError(
+          concat(path, ": cannot write the network: ", std::generic_category().message(errno)));
     out << text;
     out.close();
     if (!out) {
@@ -69,7 +70,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     }
   }
   if (std::rename(temp_path.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
+    // the thread-safe strerror: the same text
+    const std::string why = std::generic_category().message(errno);
     fs::remove(temp_path, ec);
     throw sim::IoError(
         concat(path, ": cannot rename temporary file '", temp_path, "' into place: ", why));
@@ -79,7 +81,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
 void print_report(std::ostream& out, const sim::world::World& world, int step,
                   const sim::world::SupplyNetwork& network,
                   const std::vector<sim::world::Chokepoint>& chokepoints) {
-  std::int64_t fabs = 0, fab_capacity = 0;
+  std::int64_t fabs = 0;
+  std::int64_t fab_capacity = 0;
   for (const sim::world::NetEdge& e : network.edges())
     if (network.nodes()[e.from].kind == sim::world::NodeKind::source) {
       ++fabs;

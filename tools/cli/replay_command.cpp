@@ -154,6 +154,7 @@ class Replay {
     taken_ = parse_choices(args.choices);
     agents::register_builtin(behaviours_);
     world_ = build(taken_);  // checks the scenario and the choices given
+    // NOLINTNEXTLINE(cppcoreguidelines-prefer-member-initializer): needs world_, built above
     decisions_ = world_->spec().decisions;
   }
 
@@ -180,7 +181,7 @@ class Replay {
       const sim::engine::Month month = calendar.at(t);
       for (const DecisionSpec& d : decisions_) {
         if (d.month != month) continue;
-        if (interactive && !taken_.count(d.id)) {
+        if (interactive && !taken_.contains(d.id)) {
           const std::optional<std::string> option = ask(d, keys);
           if (!option) return stopped(month);
           choose(d, *option);
@@ -233,7 +234,7 @@ class Replay {
 
   std::optional<std::string> next_key(sim::engine::Month month, Keys& keys) {
     for (;;) {
-      const std::optional<std::string> key =
+      std::optional<std::string> key =
           keys.ask(sim::concat("next: ", month.str(), " [Enter, d, q, ?] > "));
       if (!key) return std::nullopt;
       if (key->empty() || *key == "d" || *key == "q") return key;
@@ -350,7 +351,7 @@ class Replay {
     std::vector<std::string> blocs;
     for (std::size_t i = 0; i < c; ++i) {
       const std::string& bloc = w.country(i).bloc;
-      if (!by_bloc.count(bloc)) blocs.push_back(bloc);
+      if (!by_bloc.contains(bloc)) blocs.push_back(bloc);
       by_bloc[bloc] += mean(compute, t, c, i);
     }
     std::string line = "compute (H100e):";
@@ -376,6 +377,7 @@ class Replay {
   /// Gathers the branch, runs history beside it, compares and writes.
   int finish() {
     std::vector<sim::world::ReplicateOutput> outputs;
+    outputs.reserve(sims_.size());
     for (auto& sim : sims_) outputs.push_back(sim->take_output());
     sim::world::RunResults branch = sim::world::gather_results(*world_, std::move(outputs));
 

@@ -6,12 +6,12 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "analysis/report.hpp"
 #include "sim/engine/concat.hpp"
@@ -51,7 +51,9 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temp_path = concat(path, ".tmp.", ::getpid());
   {
     std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
-    if (!out) throw sim::IoError(concat(path, ": cannot write the report: ", std::strerror(errno)));
+    if (!out)
+      throw sim::IoError(
+          concat(path, ": cannot write the report: ", std::generic_category().message(errno)));
     out << text;
     out.close();
     if (!out) {
@@ -60,7 +62,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     }
   }
   if (std::rename(temp_path.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
+    // the thread-safe strerror: the same text
+    const std::string why = std::generic_category().message(errno);
     fs::remove(temp_path, ec);
     throw sim::IoError(
         concat(path, ": cannot rename temporary file '", temp_path, "' into place: ", why));

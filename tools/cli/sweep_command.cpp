@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -53,10 +55,10 @@ constexpr const char* kBaseText = "base.yaml";
 std::string parts_dir(const std::string& output) { return output + ".parts"; }
 
 std::string part_path(const std::string& parts, std::size_t point, std::uint64_t replicate) {
-  char name[64];
-  std::snprintf(name, sizeof name, "p%06zu-r%04llu.h5", point,
+  std::array<char, 64> name{};
+  std::snprintf(name.data(), name.size(), "p%06zu-r%04llu.h5", point,
                 static_cast<unsigned long long>(replicate));
-  return (fs::path(parts) / name).string();
+  return (fs::path(parts) / name.data()).string();
 }
 
 /// Writes `text` to `path` through a temporary name, so the file is whole or absent.
@@ -83,12 +85,12 @@ std::string read_text_file(const std::string& path) {
 
 /// A number as a `--set` value: integers without a decimal point, others round-trip exact.
 std::string set_value(double v) {
-  char buf[64];
+  std::array<char, 64> buf{};
   if (v == static_cast<double>(static_cast<long long>(v)) && std::abs(v) < 1e15)
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    std::snprintf(buf.data(), buf.size(), "%lld", static_cast<long long>(v));
   else
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+    std::snprintf(buf.data(), buf.size(), "%.17g", v);
+  return buf.data();
 }
 
 /// One output, resolved against the scenario: which series and entries it sums, at which month.
@@ -251,9 +253,9 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   Plan plan;
   plan.limits = limits;
   for (const sim::io::Override& o : spec.sets) plan.base_overrides.push_back(o);
-  if (spec.seed) plan.base_overrides.push_back({"scenario.seed", std::to_string(*spec.seed)});
+  if (spec.seed) plan.base_overrides.emplace_back("scenario.seed", std::to_string(*spec.seed));
   if (spec.replicates)
-    plan.base_overrides.push_back({"scenario.replicates", std::to_string(*spec.replicates)});
+    plan.base_overrides.emplace_back("scenario.replicates", std::to_string(*spec.replicates));
   // problems with the fixed `set` and `choose` entries name their lines in the sweep file
   const auto located = [&](const ConfigError& e) {
     std::string text = e.what();
@@ -295,7 +297,8 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   // each parameter's smallest and largest value must be valid in the base scenario
   for (std::size_t k = 0; k < plan.params.size(); ++k) {
     std::set<double> extremes;
-    double lo = plan.design.points.front()[k], hi = lo;
+    double lo = plan.design.points.front()[k];
+    double hi = lo;
     for (const auto& point : plan.design.points) {
       lo = std::min(lo, point[k]);
       hi = std::max(hi, point[k]);
@@ -305,7 +308,7 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
       sim::io::LoadOptions check;
       check.overrides = plan.base_overrides;
       check.limits = plan.limits;
-      check.overrides.push_back({plan.params[k].path, set_value(v)});
+      check.overrides.emplace_back(plan.params[k].path, set_value(v));
       try {
         const World w = World::build(sim::io::load_scenario(spec.base, files, check), plan.choices);
         if (w.calendar().size() != world.calendar().size() ||
@@ -350,8 +353,8 @@ class WorldCache {
         options.overrides = plan_.base_overrides;
         options.limits = plan_.limits;
         for (std::size_t k = 0; k < plan_.params.size(); ++k)
-          options.overrides.push_back(
-              {plan_.params[k].path, set_value(plan_.design.points[point][k])});
+          options.overrides.emplace_back(plan_.params[k].path,
+                                         set_value(plan_.design.points[point][k]));
         promise.set_value(std::make_shared<const World>(
             World::build(sim::io::load_scenario(plan_.spec.base, files_, options), plan_.choices)));
       } catch (...) {
@@ -401,16 +404,16 @@ void print_summary(const Plan& plan, const std::vector<std::vector<double>>& out
     std::cout << "\n";
     const std::size_t shown = std::min<std::size_t>(plan.design.points.size(), 20);
     for (std::size_t p = 0; p < shown; ++p) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "  %5zu", p);
-      std::cout << buf;
+      std::array<char, 32> buf{};
+      std::snprintf(buf.data(), buf.size(), "  %5zu", p);
+      std::cout << buf.data();
       for (double v : plan.design.points[p]) {
-        std::snprintf(buf, sizeof buf, "  %.4g", v);
-        std::cout << buf;
+        std::snprintf(buf.data(), buf.size(), "  %.4g", v);
+        std::cout << buf.data();
       }
       for (double v : values ? output_means[p] : std::vector<double>{}) {
-        std::snprintf(buf, sizeof buf, "  %.4g", v);
-        std::cout << buf;
+        std::snprintf(buf.data(), buf.size(), "  %.4g", v);
+        std::cout << buf.data();
       }
       std::cout << "\n";
     }
@@ -425,10 +428,10 @@ void print_summary(const Plan& plan, const std::vector<std::vector<double>>& out
         std::cout << "  " << row.output << "\n";
         last = row.output;
       }
-      char buf[256];
-      std::snprintf(buf, sizeof buf, "    %-50s mu* %11.4g  mu %11.4g  sigma %11.4g\n",
+      std::array<char, 256> buf{};
+      std::snprintf(buf.data(), buf.size(), "    %-50s mu* %11.4g  mu %11.4g  sigma %11.4g\n",
                     row.parameter.c_str(), row.mu_star, row.mu, row.sigma);
-      std::cout << buf;
+      std::cout << buf.data();
     }
   }
 }
@@ -466,7 +469,9 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
     throw ConfigError("chipsim sweep: error: expected a sweep file, or --resume FILE (not both)");
 
   // the sweep, as started or as recorded when it was started
-  std::string output, parts, sweep_file;
+  std::string output;
+  std::string parts;
+  std::string sweep_file;
   SweepArgs recorded = args;
   sim::io::SweepSpec spec;
   sim::io::LoadOptions limited;
@@ -651,7 +656,7 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "sweep " << plan.spec.name << ": " << points << " points x " << replicates
               << " replicates (" << sim::io::sweep_method_name(plan.spec.method) << "), " << missing
-              << " units run in " << static_cast<int>(seconds + 0.5) << " s\n";
+              << " units run in " << std::lround(seconds) << " s\n";
     print_summary(plan, output_means, morris);
     std::cout << "results: " << fs::absolute(output).lexically_normal().string() << "\n";
   }

@@ -83,7 +83,7 @@ inline std::string error_stack_text() {
   static_cast<void>(H5Eprint2(H5E_DEFAULT, stream));
   std::fclose(stream);
   std::string text = buffer != nullptr ? std::string(buffer, size) : std::string();
-  std::free(buffer);
+  std::free(buffer);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream allocates with malloc
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }
@@ -127,7 +127,7 @@ inline std::string error_reason() {
 inline Handle make_handle(hid_t id, Closer closer, const std::string& file,
                           const std::string& object, const std::string& action) {
   if (id < 0) throw_hdf5_error(file, object, action);
-  return Handle(id, closer);
+  return {id, closer};
 }
 
 /// Throws if an HDF5 call returned a negative herr_t (or htri_t).
@@ -141,8 +141,8 @@ inline void check_status(herr_t status, const std::string& file, const std::stri
 /// are reported through IoError instead) and restores the previous setting afterwards.
 class SilenceErrorPrinting {
  public:
-  SilenceErrorPrinting() noexcept {
-    saved_ = H5Eget_auto2(H5E_DEFAULT, &func_, &data_) >= 0;
+  // saved_ is declared after func_ and data_, which H5Eget_auto2 fills in
+  SilenceErrorPrinting() noexcept : saved_(H5Eget_auto2(H5E_DEFAULT, &func_, &data_) >= 0) {
     static_cast<void>(H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr));
   }
   SilenceErrorPrinting(const SilenceErrorPrinting&) = delete;

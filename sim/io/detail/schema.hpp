@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -21,7 +22,7 @@ struct KeyRule {
   unsigned kinds;
 };
 
-inline constexpr unsigned kAnyKind = ~0u;
+inline constexpr unsigned kAnyKind = ~0U;
 
 /// An enumeration value and its name in YAML.
 template <typename E>
@@ -31,165 +32,192 @@ struct EnumName {
 };
 
 // kinds: the bit of a kind is 1 << its position in these tables
-inline constexpr EnumName<world::AgentKind> kAgentKinds[] = {
-    {"government", world::AgentKind::government},
-    {"chipmaker", world::AgentKind::chipmaker},
-    {"foundry", world::AgentKind::foundry},
-    {"ai_lab", world::AgentKind::ai_lab}};
-inline constexpr unsigned kGovernment = 1u << 0;
-inline constexpr unsigned kChipmaker = 1u << 1;
-inline constexpr unsigned kFoundry = 1u << 2;
-inline constexpr unsigned kAiLab = 1u << 3;
+inline constexpr auto kAgentKinds =
+    std::to_array<EnumName<world::AgentKind>>({{"government", world::AgentKind::government},
+                                               {"chipmaker", world::AgentKind::chipmaker},
+                                               {"foundry", world::AgentKind::foundry},
+                                               {"ai_lab", world::AgentKind::ai_lab}});
+inline constexpr unsigned kGovernment = 1U << 0;
+inline constexpr unsigned kChipmaker = 1U << 1;
+inline constexpr unsigned kFoundry = 1U << 2;
+inline constexpr unsigned kAiLab = 1U << 3;
 
-inline constexpr EnumName<world::PolicyKind> kPolicyKinds[] = {
-    {"export_control", world::PolicyKind::export_control},
-    {"export_fee", world::PolicyKind::export_fee},
-    {"tariff", world::PolicyKind::tariff},
-    {"import_restriction", world::PolicyKind::import_restriction},
-    {"subsidy", world::PolicyKind::subsidy},
-    {"cost_shock", world::PolicyKind::cost_shock}};
-inline constexpr unsigned kExportControl = 1u << 0;
-inline constexpr unsigned kExportFee = 1u << 1;
-inline constexpr unsigned kTariff = 1u << 2;
-inline constexpr unsigned kImportRestriction = 1u << 3;
-inline constexpr unsigned kSubsidy = 1u << 4;
-inline constexpr unsigned kCostShock = 1u << 5;
+inline constexpr auto kPolicyKinds = std::to_array<EnumName<world::PolicyKind>>(
+    {{"export_control", world::PolicyKind::export_control},
+     {"export_fee", world::PolicyKind::export_fee},
+     {"tariff", world::PolicyKind::tariff},
+     {"import_restriction", world::PolicyKind::import_restriction},
+     {"subsidy", world::PolicyKind::subsidy},
+     {"cost_shock", world::PolicyKind::cost_shock}});
+inline constexpr unsigned kExportControl = 1U << 0;
+inline constexpr unsigned kExportFee = 1U << 1;
+inline constexpr unsigned kTariff = 1U << 2;
+inline constexpr unsigned kImportRestriction = 1U << 3;
+inline constexpr unsigned kSubsidy = 1U << 4;
+inline constexpr unsigned kCostShock = 1U << 5;
 
-inline constexpr EnumName<world::GovernmentMode> kModes[] = {
-    {"scripted", world::GovernmentMode::scripted}, {"adaptive", world::GovernmentMode::adaptive}};
-inline constexpr EnumName<world::Treatment> kTreatments[] = {
-    {"allowed", world::Treatment::allowed},
-    {"licence_required", world::Treatment::licence_required},
-    {"prohibited", world::Treatment::prohibited},
-    {"quota", world::Treatment::quota}};
-inline constexpr EnumName<world::QuotaPeriod> kPeriods[] = {{"month", world::QuotaPeriod::month},
-                                                            {"year", world::QuotaPeriod::year},
-                                                            {"total", world::QuotaPeriod::total}};
+inline constexpr auto kModes = std::to_array<EnumName<world::GovernmentMode>>(
+    {{"scripted", world::GovernmentMode::scripted}, {"adaptive", world::GovernmentMode::adaptive}});
+inline constexpr auto kTreatments = std::to_array<EnumName<world::Treatment>>(
+    {{"allowed", world::Treatment::allowed},
+     {"licence_required", world::Treatment::licence_required},
+     {"prohibited", world::Treatment::prohibited},
+     {"quota", world::Treatment::quota}});
+inline constexpr auto kPeriods =
+    std::to_array<EnumName<world::QuotaPeriod>>({{"month", world::QuotaPeriod::month},
+                                                 {"year", world::QuotaPeriod::year},
+                                                 {"total", world::QuotaPeriod::total}});
 
 // keys of each mapping
-inline constexpr KeyRule kRootKeys[] = {
-    {"scenario", kAnyKind}, {"model", kAnyKind},    {"countries", kAnyKind}, {"groups", kAnyKind},
-    {"products", kAnyKind}, {"agents", kAnyKind},   {"policies", kAnyKind},  {"deals", kAnyKind},
-    {"events", kAnyKind},   {"decisions", kAnyKind}};
-inline constexpr KeyRule kScenarioKeys[] = {
-    {"name", kAnyKind}, {"description", kAnyKind}, {"start", kAnyKind},   {"end", kAnyKind},
-    {"seed", kAnyKind}, {"replicates", kAnyKind},  {"include", kAnyKind}, {"choices", kAnyKind}};
-inline constexpr KeyRule kModelKeys[] = {{"diversion_risk_premium", kAnyKind},
-                                         {"diversion_capacity_h100e_per_month", kAnyKind},
-                                         {"choice_sensitivity", kAnyKind},
-                                         {"order_backlog_retention", kAnyKind}};
-inline constexpr KeyRule kWeightKeys[] = {
-    {"security", kAnyKind}, {"economy", kAnyKind}, {"revenue", kAnyKind}};
-inline constexpr EnumName<bool> kBooleans[] = {{"true", true}, {"false", false}};
-inline constexpr KeyRule kCountryKeys[] = {
-    {"id", kAnyKind}, {"name", kAnyKind}, {"bloc", kAnyKind}, {"enforcement", kAnyKind}};
-inline constexpr KeyRule kProductKeys[] = {{"id", kAnyKind},
-                                           {"name", kAnyKind},
-                                           {"designer", kAnyKind},
-                                           {"node", kAnyKind},
-                                           {"tpp", kAnyKind},
-                                           {"density", kAnyKind},
-                                           {"interconnect_gbps", kAnyKind},
-                                           {"memory_bandwidth_tbps", kAnyKind},
-                                           {"h100e", kAnyKind},
-                                           {"unit_cost_usd", kAnyKind},
-                                           {"list_price_usd", kAnyKind},
-                                           {"chips_per_wafer", kAnyKind},
-                                           {"release", kAnyKind},
-                                           {"markets", kAnyKind}};
-inline constexpr KeyRule kAgentKeys[] = {{"id", kAnyKind},
-                                         {"kind", kAnyKind},
-                                         {"country", kAnyKind},
-                                         {"mode", kGovernment},
-                                         {"review_every_months", kGovernment},
-                                         {"adaptive_from", kGovernment},
-                                         {"weights", kGovernment},
-                                         {"playbook", kGovernment},
-                                         {"foundries", kChipmaker},
-                                         {"target_inventory_months", kChipmaker},
-                                         {"price_adjustment", kChipmaker},
-                                         {"min_margin", kChipmaker},
-                                         {"max_price_multiple", kChipmaker},
-                                         {"priority", kChipmaker},
-                                         {"design_arounds", kChipmaker},
-                                         {"design_lag_months", kChipmaker},
-                                         {"pledge_cost_share", kChipmaker},
-                                         {"deal_horizon_months", kChipmaker},
-                                         {"fabs", kFoundry},
-                                         {"lead_time_months", kFoundry},
-                                         {"gross_margin", kFoundry},
-                                         {"expansion", kFoundry},
-                                         {"budget_usd_per_month", kAiLab},
-                                         {"budget_growth_per_year", kAiLab},
-                                         {"compute_stock_h100e", kAiLab},
-                                         {"algorithmic_efficiency", kAiLab},
-                                         {"depreciation_life_months", kAiLab},
-                                         {"risk_tolerance", kAiLab}};
-inline constexpr KeyRule kFabKeys[] = {{"id", kAnyKind},       {"country", kAnyKind},
-                                       {"node", kAnyKind},     {"wafers_per_month", kAnyKind},
-                                       {"from", kAnyKind},     {"until", kAnyKind},
-                                       {"customers", kAnyKind}};
-inline constexpr KeyRule kExpansionKeys[] = {{"node", kAnyKind},
-                                             {"wafers_per_month", kAnyKind},
-                                             {"utilization_trigger", kAnyKind},
-                                             {"horizon_months", kAnyKind},
-                                             {"sites", kAnyKind}};
-inline constexpr KeyRule kSiteKeys[] = {
-    {"country", kAnyKind}, {"capex_usd", kAnyKind}, {"lead_time_months", kAnyKind}};
-inline constexpr KeyRule kPolicyKeys[] = {
-    {"id", kAnyKind},
-    {"kind", kAnyKind},
-    {"issuer", kAnyKind},
-    {"from", kAnyKind},
-    {"until", kAnyKind},
-    {"note", kAnyKind},
-    {"source", kAnyKind},
-    {"products", kExportControl | kExportFee | kTariff | kImportRestriction},
-    {"destinations", kExportControl | kExportFee},
-    {"treatment", kExportControl},
-    {"licence", kExportControl},
-    {"quota", kExportControl},
-    {"rate", kExportFee | kTariff},
-    {"origins", kTariff | kCostShock},
-    {"fdpr", kExportControl},
-    {"exempt", kTariff},
-    {"demand_factor", kImportRestriction},
-    {"fab_capex_share", kSubsidy},
-    {"cost_increase", kCostShock}};
-inline constexpr KeyRule kLicenceKeys[] = {{"approval_probability", kAnyKind},
-                                           {"delay_months", kAnyKind}};
-inline constexpr KeyRule kQuotaKeys[] = {{"tpp_per_country", kAnyKind}, {"per", kAnyKind}};
-inline constexpr KeyRule kExemptKeys[] = {{"pledged_in_issuer_usd_at_least", kAnyKind}};
-inline constexpr KeyRule kThresholdKeys[] = {{"tpp_at_least", kAnyKind},
-                                             {"density_at_least", kAnyKind},
-                                             {"interconnect_at_least", kAnyKind}};
-inline constexpr KeyRule kDealKeys[] = {{"id", kAnyKind},          {"from_agent", kAnyKind},
-                                        {"to_agent", kAnyKind},    {"pledge_usd", kAnyKind},
-                                        {"over_months", kAnyKind}, {"asks", kAnyKind}};
-inline constexpr KeyRule kAsksKeys[] = {{"repeal", kAnyKind}, {"exempt_from", kAnyKind}};
-inline constexpr KeyRule kEventKeys[] = {
-    {"month", kAnyKind},       {"enact", kAnyKind}, {"repeal", kAnyKind}, {"set", kAnyKind},
-    {"accept_deal", kAnyKind}, {"note", kAnyKind},  {"source", kAnyKind}};
-inline constexpr std::string_view kEventActions[] = {"enact", "repeal", "set", "accept_deal"};
-inline constexpr KeyRule kDecisionKeys[] = {{"id", kAnyKind},      {"month", kAnyKind},
-                                            {"actor", kAnyKind},   {"question", kAnyKind},
-                                            {"options", kAnyKind}, {"historical", kAnyKind}};
-inline constexpr KeyRule kOptionKeys[] = {
-    {"id", kAnyKind}, {"description", kAnyKind}, {"events", kAnyKind}};
+inline constexpr auto kRootKeys = std::to_array<KeyRule>({{"scenario", kAnyKind},
+                                                          {"model", kAnyKind},
+                                                          {"countries", kAnyKind},
+                                                          {"groups", kAnyKind},
+                                                          {"products", kAnyKind},
+                                                          {"agents", kAnyKind},
+                                                          {"policies", kAnyKind},
+                                                          {"deals", kAnyKind},
+                                                          {"events", kAnyKind},
+                                                          {"decisions", kAnyKind}});
+inline constexpr auto kScenarioKeys = std::to_array<KeyRule>({{"name", kAnyKind},
+                                                              {"description", kAnyKind},
+                                                              {"start", kAnyKind},
+                                                              {"end", kAnyKind},
+                                                              {"seed", kAnyKind},
+                                                              {"replicates", kAnyKind},
+                                                              {"include", kAnyKind},
+                                                              {"choices", kAnyKind}});
+inline constexpr auto kModelKeys =
+    std::to_array<KeyRule>({{"diversion_risk_premium", kAnyKind},
+                            {"diversion_capacity_h100e_per_month", kAnyKind},
+                            {"choice_sensitivity", kAnyKind},
+                            {"order_backlog_retention", kAnyKind}});
+inline constexpr auto kWeightKeys =
+    std::to_array<KeyRule>({{"security", kAnyKind}, {"economy", kAnyKind}, {"revenue", kAnyKind}});
+inline constexpr auto kBooleans = std::to_array<EnumName<bool>>({{"true", true}, {"false", false}});
+inline constexpr auto kCountryKeys = std::to_array<KeyRule>(
+    {{"id", kAnyKind}, {"name", kAnyKind}, {"bloc", kAnyKind}, {"enforcement", kAnyKind}});
+inline constexpr auto kProductKeys = std::to_array<KeyRule>({{"id", kAnyKind},
+                                                             {"name", kAnyKind},
+                                                             {"designer", kAnyKind},
+                                                             {"node", kAnyKind},
+                                                             {"tpp", kAnyKind},
+                                                             {"density", kAnyKind},
+                                                             {"interconnect_gbps", kAnyKind},
+                                                             {"memory_bandwidth_tbps", kAnyKind},
+                                                             {"h100e", kAnyKind},
+                                                             {"unit_cost_usd", kAnyKind},
+                                                             {"list_price_usd", kAnyKind},
+                                                             {"chips_per_wafer", kAnyKind},
+                                                             {"release", kAnyKind},
+                                                             {"markets", kAnyKind}});
+inline constexpr auto kAgentKeys = std::to_array<KeyRule>({{"id", kAnyKind},
+                                                           {"kind", kAnyKind},
+                                                           {"country", kAnyKind},
+                                                           {"mode", kGovernment},
+                                                           {"review_every_months", kGovernment},
+                                                           {"adaptive_from", kGovernment},
+                                                           {"weights", kGovernment},
+                                                           {"playbook", kGovernment},
+                                                           {"foundries", kChipmaker},
+                                                           {"target_inventory_months", kChipmaker},
+                                                           {"price_adjustment", kChipmaker},
+                                                           {"min_margin", kChipmaker},
+                                                           {"max_price_multiple", kChipmaker},
+                                                           {"priority", kChipmaker},
+                                                           {"design_arounds", kChipmaker},
+                                                           {"design_lag_months", kChipmaker},
+                                                           {"pledge_cost_share", kChipmaker},
+                                                           {"deal_horizon_months", kChipmaker},
+                                                           {"fabs", kFoundry},
+                                                           {"lead_time_months", kFoundry},
+                                                           {"gross_margin", kFoundry},
+                                                           {"expansion", kFoundry},
+                                                           {"budget_usd_per_month", kAiLab},
+                                                           {"budget_growth_per_year", kAiLab},
+                                                           {"compute_stock_h100e", kAiLab},
+                                                           {"algorithmic_efficiency", kAiLab},
+                                                           {"depreciation_life_months", kAiLab},
+                                                           {"risk_tolerance", kAiLab}});
+inline constexpr auto kFabKeys = std::to_array<KeyRule>({{"id", kAnyKind},
+                                                         {"country", kAnyKind},
+                                                         {"node", kAnyKind},
+                                                         {"wafers_per_month", kAnyKind},
+                                                         {"from", kAnyKind},
+                                                         {"until", kAnyKind},
+                                                         {"customers", kAnyKind}});
+inline constexpr auto kExpansionKeys = std::to_array<KeyRule>({{"node", kAnyKind},
+                                                               {"wafers_per_month", kAnyKind},
+                                                               {"utilization_trigger", kAnyKind},
+                                                               {"horizon_months", kAnyKind},
+                                                               {"sites", kAnyKind}});
+inline constexpr auto kSiteKeys = std::to_array<KeyRule>(
+    {{"country", kAnyKind}, {"capex_usd", kAnyKind}, {"lead_time_months", kAnyKind}});
+inline constexpr auto kPolicyKeys = std::to_array<KeyRule>(
+    {{"id", kAnyKind},
+     {"kind", kAnyKind},
+     {"issuer", kAnyKind},
+     {"from", kAnyKind},
+     {"until", kAnyKind},
+     {"note", kAnyKind},
+     {"source", kAnyKind},
+     {"products", kExportControl | kExportFee | kTariff | kImportRestriction},
+     {"destinations", kExportControl | kExportFee},
+     {"treatment", kExportControl},
+     {"licence", kExportControl},
+     {"quota", kExportControl},
+     {"rate", kExportFee | kTariff},
+     {"origins", kTariff | kCostShock},
+     {"fdpr", kExportControl},
+     {"exempt", kTariff},
+     {"demand_factor", kImportRestriction},
+     {"fab_capex_share", kSubsidy},
+     {"cost_increase", kCostShock}});
+inline constexpr auto kLicenceKeys =
+    std::to_array<KeyRule>({{"approval_probability", kAnyKind}, {"delay_months", kAnyKind}});
+inline constexpr auto kQuotaKeys =
+    std::to_array<KeyRule>({{"tpp_per_country", kAnyKind}, {"per", kAnyKind}});
+inline constexpr auto kExemptKeys =
+    std::to_array<KeyRule>({{"pledged_in_issuer_usd_at_least", kAnyKind}});
+inline constexpr auto kThresholdKeys =
+    std::to_array<KeyRule>({{"tpp_at_least", kAnyKind},
+                            {"density_at_least", kAnyKind},
+                            {"interconnect_at_least", kAnyKind}});
+inline constexpr auto kDealKeys = std::to_array<KeyRule>({{"id", kAnyKind},
+                                                          {"from_agent", kAnyKind},
+                                                          {"to_agent", kAnyKind},
+                                                          {"pledge_usd", kAnyKind},
+                                                          {"over_months", kAnyKind},
+                                                          {"asks", kAnyKind}});
+inline constexpr auto kAsksKeys =
+    std::to_array<KeyRule>({{"repeal", kAnyKind}, {"exempt_from", kAnyKind}});
+inline constexpr auto kEventKeys = std::to_array<KeyRule>({{"month", kAnyKind},
+                                                           {"enact", kAnyKind},
+                                                           {"repeal", kAnyKind},
+                                                           {"set", kAnyKind},
+                                                           {"accept_deal", kAnyKind},
+                                                           {"note", kAnyKind},
+                                                           {"source", kAnyKind}});
+inline constexpr auto kEventActions =
+    std::to_array<std::string_view>({"enact", "repeal", "set", "accept_deal"});
+inline constexpr auto kDecisionKeys = std::to_array<KeyRule>({{"id", kAnyKind},
+                                                              {"month", kAnyKind},
+                                                              {"actor", kAnyKind},
+                                                              {"question", kAnyKind},
+                                                              {"options", kAnyKind},
+                                                              {"historical", kAnyKind}});
+inline constexpr auto kOptionKeys =
+    std::to_array<KeyRule>({{"id", kAnyKind}, {"description", kAnyKind}, {"events", kAnyKind}});
 
 /// The numeric fields a `set` event might name; world::settable_field decides which of them
 /// are settable for a given entity.
-inline constexpr std::string_view kAgentNumericFields[] = {
-    "budget_usd_per_month",   "budget_growth_per_year",   "compute_stock_h100e",
-    "algorithmic_efficiency", "depreciation_life_months", "target_inventory_months",
-    "lead_time_months",       "risk_tolerance",           "price_adjustment"};
-inline constexpr std::string_view kPolicyNumericFields[] = {"rate",
-                                                            "cost_increase",
-                                                            "demand_factor",
-                                                            "fab_capex_share",
-                                                            "licence.approval_probability",
-                                                            "licence.delay_months",
-                                                            "quota.tpp_per_country"};
+inline constexpr auto kAgentNumericFields = std::to_array<std::string_view>(
+    {"budget_usd_per_month", "budget_growth_per_year", "compute_stock_h100e",
+     "algorithmic_efficiency", "depreciation_life_months", "target_inventory_months",
+     "lead_time_months", "risk_tolerance", "price_adjustment"});
+inline constexpr auto kPolicyNumericFields = std::to_array<std::string_view>(
+    {"rate", "cost_increase", "demand_factor", "fab_capex_share", "licence.approval_probability",
+     "licence.delay_months", "quota.tpp_per_country"});
 
 /// The accepted range of a number and how to describe it (`a rate in [0, 1]`).
 struct Range {

@@ -58,7 +58,8 @@ const analysis::BranchRow& row(const std::vector<analysis::BranchRow>& rows,
 
 TEST_CASE("branch_summary: headline numbers of both paths, means over replicates",
           "[analysis][replay]") {
-  RunResults history = blank(), branch = blank();
+  RunResults history = blank();
+  RunResults branch = blank();
   // compute at the last month, [month][country]: history 100/10 and 300/30 -> means 200, 20
   values(history, MetricAxis::country, "compute_stock_h100e") = {{0, 0, 100, 10}, {0, 0, 300, 30}};
   values(branch, MetricAxis::country, "compute_stock_h100e") = {{0, 0, 100, 40}, {0, 0, 300, 60}};
@@ -97,7 +98,8 @@ TEST_CASE("branch_summary: headline numbers of both paths, means over replicates
 }
 
 TEST_CASE("branch_summary: paths of different scenarios are refused", "[analysis][replay]") {
-  RunResults history = blank(), branch = blank();
+  RunResults history = blank();
+  RunResults branch = blank();
   branch.months.pop_back();
   CHECK_THROWS_AS(analysis::branch_summary(history, branch), sim::IoError);
 }

@@ -3,6 +3,7 @@
 // wafer at 1 H100e a chip, so a fab of W wafers a month is 10 W H100e a month.
 #include "sim/world/network_view.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
@@ -96,9 +97,8 @@ std::size_t node(const SupplyNetwork& net, const std::string& label) {
 }
 
 bool has_node(const SupplyNetwork& net, const std::string& label) {
-  for (const auto& n : net.nodes())
-    if (n.label == label) return true;
-  return false;
+  return std::any_of(net.nodes().begin(), net.nodes().end(),
+                     [&label](const auto& n) { return n.label == label; });
 }
 
 /// The edge from the node labelled `from` to the node labelled `to`, or nullptr.
@@ -325,7 +325,8 @@ TEST_CASE("world::capacity_network: the same month gives the same network",
           "[world][network][determinism]") {
   const World world = world_of(two_makers());
   const auto state = state_of(world, 3);
-  std::ostringstream a, b;
+  std::ostringstream a;
+  std::ostringstream b;
   sim::world::capacity_network(world, state, 3).write_dot(a);
   sim::world::capacity_network(world, state_of(world, 3), 3).write_dot(b);
   CHECK(a.str() == b.str());
