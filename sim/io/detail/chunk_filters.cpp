@@ -15,11 +15,9 @@ void shuffle(std::span<const std::byte> in, std::size_t element_size, std::span<
     throw std::logic_error(sim::concat("shuffle: ", in.size(), " bytes in, ", out.size(),
                                        " out, elements of ", element_size));
   const std::size_t elements = in.size() / element_size;
-  for (std::size_t k = 0; k < element_size; ++k) {
-    std::byte* plane = out.data() + k * elements;
-    const std::byte* from = in.data() + k;
-    for (std::size_t e = 0; e < elements; ++e) plane[e] = from[e * element_size];
-  }
+  // byte k of every element goes to plane k of `out`
+  for (std::size_t k = 0; k < element_size; ++k)
+    for (std::size_t e = 0; e < elements; ++e) out[k * elements + e] = in[e * element_size + k];
 }
 
 std::vector<std::byte> deflate(std::span<const std::byte> in, int level) {
