@@ -174,6 +174,7 @@ ResolvedOutput resolve_output(const sim::io::SweepOutputSpec& out, const RunResu
   const std::string axis = out.metric.substr(0, slash);
   const std::string name = out.metric.substr(slash + 1);
   const auto fail = [&](const std::string& what) -> ConfigError {
+    // NOLINTNEXTLINE(modernize-return-braced-init-list): the inherited constructor is explicit
     return ConfigError(concat(out.where, ": error: outputs: ", out.name, ": ", what));
   };
   ResolvedOutput r;

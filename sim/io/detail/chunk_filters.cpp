@@ -2,7 +2,6 @@
 
 #include <libdeflate.h>
 
-#include <algorithm>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -16,19 +15,9 @@ void shuffle(std::span<const std::byte> in, std::size_t element_size, std::span<
     throw std::logic_error(sim::concat("shuffle: ", in.size(), " bytes in, ", out.size(),
                                        " out, elements of ", element_size));
   const std::size_t elements = in.size() / element_size;
-  // a block of elements at a time, small enough to stay in the L1 cache while each of its
-  // element_size byte planes is gathered (plane by plane over a whole chunk, every plane read
-  // the chunk from memory again)
-  constexpr std::size_t kBlockBytes = 16 * 1024;
-  const std::size_t block = std::max<std::size_t>(1, kBlockBytes / element_size);
-  for (std::size_t first = 0; first < elements; first += block) {
-    const std::size_t last = std::min(elements, first + block);
-    for (std::size_t k = 0; k < element_size; ++k) {
-      std::byte* plane = out.data() + k * elements;
-      const std::byte* from = in.data() + k;
-      for (std::size_t e = first; e < last; ++e) plane[e] = from[e * element_size];
-    }
-  }
+  // byte k of every element goes to plane k of `out`
+  for (std::size_t k = 0; k < element_size; ++k)
+    for (std::size_t e = 0; e < elements; ++e) out[k * elements + e] = in[e * element_size + k];
 }
 
 std::vector<std::byte> deflate(std::span<const std::byte> in, int level) {

@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 #include "sim/io/scenario_loader.hpp"
 
 namespace {
 
-const std::string kBadDir = std::string(CHIPSIM_TEST_DATA_DIR) + "/bad";
+const std::string bad_dir = std::string(CHIPSIM_TEST_DATA_DIR) + "/bad";
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -28,7 +29,7 @@ std::string read_text(const std::filesystem::path& path) {
 /// NAME of every NAME.yaml with a NAME.expected, sorted.
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(kBadDir)) {
+  for (const auto& entry : std::filesystem::directory_iterator(bad_dir)) {
     const std::filesystem::path& path = entry.path();
     if (path.extension() != ".yaml") continue;
     std::filesystem::path expected = path;
@@ -40,11 +41,11 @@ std::vector<std::string> case_names() {
 }
 
 std::string expected_message(const std::string& name) {
-  std::string text = read_text(kBadDir + "/" + name + ".expected");
+  std::string text = read_text(bad_dir + "/" + name + ".expected");
   if (!text.empty() && text.back() == '\n') text.pop_back();
   for (std::size_t at = text.find("{DIR}"); at != std::string::npos; at = text.find("{DIR}", at)) {
-    text.replace(at, 5, kBadDir);
-    at += kBadDir.size();
+    text.replace(at, 5, bad_dir);
+    at += bad_dir.size();
   }
   return text;
 }
@@ -58,7 +59,7 @@ TEST_CASE("io::load_scenario: every bad scenario fails with its expected message
   const sim::io::FileSource files;
   for (const std::string& name : names) {
     DYNAMIC_SECTION(name) {
-      const std::string path = kBadDir + "/" + name + ".yaml";
+      const std::string path = sim::concat(bad_dir, "/", name, ".yaml");
       std::string message;
       bool thrown = false;
       try {

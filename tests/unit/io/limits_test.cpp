@@ -16,19 +16,18 @@
 
 namespace {
 
-using sim::ConfigError;
 using sim::io::FileSource;
 using sim::io::load_scenario;
 using sim::io::LoadOptions;
 using sim::io::ScenarioLimits;
 
-const std::string kData = CHIPSIM_TEST_DATA_DIR;
-const std::string kTwoLabs = kData + "/good/two_labs.yaml";
+const std::string data_dir = CHIPSIM_TEST_DATA_DIR;
+const std::string two_labs = data_dir + "/good/two_labs.yaml";
 
 using io_test::error_of;
 
 std::string load_error(const LoadOptions& options) {
-  return error_of([&] { load_scenario(kTwoLabs, FileSource(), options); });
+  return error_of([&] { load_scenario(two_labs, FileSource(), options); });
 }
 
 }  // namespace
@@ -54,7 +53,7 @@ TEST_CASE("io::load_scenario: a scenario past a limit names the file, the limit 
     options.limits.months = 24;
     CHECK(load_error(options).empty());
     options.limits.months = 23;
-    CHECK(load_error(options) == kTwoLabs +
+    CHECK(load_error(options) == two_labs +
                                      ":7:8: error: scenario.end: 24 months from scenario.start "
                                      "exceed the limit of 23; expected at most 23 (raise the "
                                      "limit with --limit months=N)");
@@ -62,20 +61,20 @@ TEST_CASE("io::load_scenario: a scenario past a limit names the file, the limit 
   SECTION("agents: 5 are refused at 4") {
     options.limits.agents = 4;
     CHECK(load_error(options) ==
-          kTwoLabs +
+          two_labs +
               ":49:3: error: agents: 5 agents exceed the limit of 4; expected at most 4 (raise the "
               "limit with --limit agents=N)");
   }
   SECTION("products: 2 are refused at 1") {
     options.limits.products = 1;
-    CHECK(load_error(options) == kTwoLabs +
+    CHECK(load_error(options) == two_labs +
                                      ":28:3: error: products: 2 products exceed the limit of 1; "
                                      "expected at most 1 (raise the limit with --limit "
                                      "products=N)");
   }
   SECTION("replicates: 3 are refused at 2") {
     options.limits.replicates = 2;
-    CHECK(load_error(options) == kTwoLabs +
+    CHECK(load_error(options) == two_labs +
                                      ":9:15: error: scenario.replicates: 3 replicates exceed the "
                                      "limit of 2; expected at most 2 (raise the limit with "
                                      "--limit replicates=N)");
@@ -100,7 +99,7 @@ TEST_CASE("io::load_scenario: includes nested past the limit are refused", "[io]
 TEST_CASE("io::parse_yaml: a billion laughs document is refused fast", "[io][limits]") {
   // 9 levels of 10 aliases each would expand to more than a billion nodes; the alias limit
   // stops it while parser events are counted, long before any node is built
-  const std::string path = kData + "/bad/billion_laughs.yaml";
+  const std::string path = data_dir + "/bad/billion_laughs.yaml";
   const auto start = std::chrono::steady_clock::now();
   const std::string message = error_of([&] { load_scenario(path, FileSource()); });
   const auto seconds =
@@ -124,7 +123,7 @@ TEST_CASE("io::parse_yaml: a billion laughs document is refused fast", "[io][lim
 }
 
 TEST_CASE("io::load_sweep: more points than the limit are refused", "[io][limits]") {
-  const std::string path = kData + "/sweeps/good/grid_every_field.yaml";
+  const std::string path = data_dir + "/sweeps/good/grid_every_field.yaml";
   ScenarioLimits limits;
   limits.sweep_points = 6;
   const sim::io::SweepSpec spec = sim::io::load_sweep(path, FileSource(), limits);

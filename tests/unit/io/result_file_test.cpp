@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
@@ -30,7 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using sim::world::Channel;
-using sim::world::EventRecord;
 using sim::world::FlowRecord;
 using sim::world::Metric;
 using sim::world::MetricAxis;
@@ -190,9 +190,9 @@ int run(const std::string& command, std::string* output = nullptr) {
   std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return -1;
   std::string text;
-  char buffer[4096];
+  std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) text.append(buffer, n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   if (output != nullptr) *output = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -429,8 +429,9 @@ TEST_CASE("io::write_results: checkpoints are stored by month and replicate, byt
   const TempDir dir;
   const std::string path = dir.file("run.h5");
   RunResults r = sample_results();
-  std::string binary = "chipsim\0\xff\x01 state";
-  binary.push_back('\0');  // embedded and trailing NULs survive
+  using namespace std::string_literals;
+  std::string binary = "chipsim\0\xff\x01 state"s;  // with ""s: the NUL and what follows it
+  binary.push_back('\0');                           // embedded and trailing NULs survive
   r.checkpoints = {{"2025-02", 0, binary}, {"2025-02", 1, "replicate one"}, {"2025-03", 0, ""}};
   sim::io::write_results(path, r);
   const std::vector<sim::world::Checkpoint> back = sim::io::read_checkpoints(path);
@@ -631,8 +632,11 @@ TEST_CASE("io::detail::deflate: a zlib stream that zlib inflates back", "[io]") 
   CHECK(static_cast<unsigned>(packed[0]) == 0x78);  // zlib header: deflate, 32 KiB window
   std::vector<std::byte> back(in.size());
   uLongf size = back.size();
-  REQUIRE(::uncompress(reinterpret_cast<Bytef*>(back.data()), &size,
-                       reinterpret_cast<const Bytef*>(packed.data()), packed.size()) == Z_OK);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): zlib's C API takes Bytef*
+  auto* const dest = reinterpret_cast<Bytef*>(back.data());
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): zlib's C API takes Bytef*
+  const auto* const source = reinterpret_cast<const Bytef*>(packed.data());
+  REQUIRE(::uncompress(dest, &size, source, packed.size()) == Z_OK);
   CHECK(size == in.size());
   CHECK(back == in);
   CHECK(sim::io::detail::deflate(in, 1) == packed);  // deterministic

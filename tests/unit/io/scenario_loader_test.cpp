@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,7 +14,6 @@
 
 namespace {
 
-using sim::ConfigError;
 using sim::engine::Month;
 using sim::io::FileSource;
 using sim::io::load_scenario;
@@ -22,9 +23,13 @@ using sim::io::Override;
 using sim::io::parse_override;
 namespace world = sim::world;
 
-const std::string kGood = std::string(CHIPSIM_TEST_DATA_DIR) + "/good";
+const std::string good_dir = std::string(CHIPSIM_TEST_DATA_DIR) + "/good";
 
-Month month(const char* text) { return *Month::parse(text); }
+Month month(const char* text) {
+  const std::optional<Month> m = Month::parse(text);
+  if (!m) throw std::invalid_argument(std::string("not a month: ") + text);
+  return *m;
+}
 
 LoadOptions with_sets(const std::vector<std::string>& sets) {
   LoadOptions options;
@@ -135,7 +140,7 @@ const world::PolicySpec& policy(const world::ScenarioSpec& s, const std::string&
 }  // namespace
 
 TEST_CASE("io::load_scenario: reads every field of a small scenario", "[io][loader]") {
-  const std::string path = kGood + "/two_labs.yaml";
+  const std::string path = good_dir + "/two_labs.yaml";
   const world::ScenarioSpec s = load_scenario(path, FileSource());
 
   CHECK(s.source == path);
@@ -304,7 +309,7 @@ TEST_CASE("io::load_scenario: reads every field of a small scenario", "[io][load
 }
 
 TEST_CASE("io::load_scenario: accepts every key of the core format", "[io][loader]") {
-  const world::ScenarioSpec s = load_scenario(kGood + "/core/core_example.yaml", FileSource());
+  const world::ScenarioSpec s = load_scenario(good_dir + "/core/core_example.yaml", FileSource());
   CHECK(s.scenario.name == "h20-2025");
   CHECK(s.scenario.seed == 42);
   CHECK(s.countries.size() == 7);
@@ -329,7 +334,7 @@ TEST_CASE("io::load_scenario: accepts every key of the core format", "[io][loade
 }
 
 TEST_CASE("io::load_scenario: includes merge by id", "[io][loader][include]") {
-  const std::string dir = kGood + "/include";
+  const std::string dir = good_dir + "/include";
   const world::ScenarioSpec s = load_scenario(dir + "/main.yaml", FileSource());
 
   SECTION("scenario keys of the including file override included ones") {
@@ -349,6 +354,7 @@ TEST_CASE("io::load_scenario: includes merge by id", "[io][loader][include]") {
   }
   SECTION("an entry of the including file replaces the included one whole; new ones append") {
     std::vector<std::string> ids;
+    ids.reserve(s.agents.size());
     for (const auto& a : s.agents) ids.push_back(a.id);
     CHECK(ids == std::vector<std::string>{"us-gov", "nvidia", "tsmc", "deepseek", "openai"});
     CHECK(agent(s, "deepseek").budget_usd_per_month == 5.0e7);
@@ -374,7 +380,7 @@ TEST_CASE("io::load_scenario: includes merge by id", "[io][loader][include]") {
 }
 
 TEST_CASE("io::load_scenario: errors in included files name those files", "[io][loader][include]") {
-  const std::string dir = kGood + "/include";
+  const std::string dir = good_dir + "/include";
   const std::string message = error_of([&] {
     load_scenario(dir + "/main.yaml", FileSource(), with_sets({"scenario.end=2024-02"}));
   });
@@ -387,7 +393,7 @@ TEST_CASE("io::load_scenario: errors in included files name those files", "[io][
 }
 
 TEST_CASE("io::load_scenario: --set overrides", "[io][loader][override]") {
-  const std::string path = kGood + "/two_labs.yaml";
+  const std::string path = good_dir + "/two_labs.yaml";
   const auto load = [&](const std::vector<std::string>& sets) {
     return load_scenario(path, FileSource(), with_sets(sets));
   };
@@ -474,7 +480,7 @@ TEST_CASE("io::parse_override: splits at the first '='", "[io][loader][override]
 }
 
 TEST_CASE("io::load_scenario: resolved_yaml round trip gives an equal spec", "[io][loader]") {
-  const world::ScenarioSpec s = load_scenario(kGood + "/two_labs.yaml", FileSource());
+  const world::ScenarioSpec s = load_scenario(good_dir + "/two_labs.yaml", FileSource());
   const world::ScenarioSpec again = load_scenario_text(s.resolved_yaml, "resolved", FileSource());
   CHECK(dump(again) == dump(s));
   CHECK(again.resolved_yaml == s.resolved_yaml);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/concat.hpp"
 #include "sim/engine/errors.hpp"
 #include "tests/unit/io/config_error_of.hpp"
 
@@ -26,9 +27,9 @@ using sim::io::load_sweep;
 using sim::io::load_sweep_text;
 using sim::io::SweepMethod;
 
-const std::string kSweeps = std::string(CHIPSIM_TEST_DATA_DIR) + "/sweeps";
-const std::string kBadDir = kSweeps + "/bad";
-const std::string kSmall =
+const std::string sweeps_dir = std::string(CHIPSIM_TEST_DATA_DIR) + "/sweeps";
+const std::string bad_dir = sweeps_dir + "/bad";
+const std::string small_sweep =
     fs::path(std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml").lexically_normal().string();
 
 std::string read_text(const fs::path& path) {
@@ -43,7 +44,7 @@ using io_test::error_of;
 /// NAME of every NAME.yaml in the bad folder with a NAME.expected, sorted.
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kBadDir)) {
+  for (const auto& entry : fs::directory_iterator(bad_dir)) {
     const fs::path& path = entry.path();
     if (path.extension() != ".yaml") continue;
     fs::path expected = path;
@@ -55,11 +56,11 @@ std::vector<std::string> case_names() {
 }
 
 std::string expected_message(const std::string& name) {
-  std::string text = read_text(kBadDir + "/" + name + ".expected");
+  std::string text = read_text(bad_dir + "/" + name + ".expected");
   if (!text.empty() && text.back() == '\n') text.pop_back();
   for (std::size_t at = text.find("{DIR}"); at != std::string::npos; at = text.find("{DIR}", at)) {
-    text.replace(at, 5, kBadDir);
-    at += kBadDir.size();
+    text.replace(at, 5, bad_dir);
+    at += bad_dir.size();
   }
   return text;
 }
@@ -67,7 +68,7 @@ std::string expected_message(const std::string& name) {
 }  // namespace
 
 TEST_CASE("io::load_sweep: a grid file with every key reads every field", "[io][sweep]") {
-  const std::string path = kSweeps + "/good/grid_every_field.yaml";
+  const std::string path = sweeps_dir + "/good/grid_every_field.yaml";
   const sim::io::SweepSpec s = load_sweep(path, FileSource());
 
   CHECK(s.file == path);
@@ -75,7 +76,7 @@ TEST_CASE("io::load_sweep: a grid file with every key reads every field", "[io][
   CHECK(s.name == "every-field");
   CHECK(s.description == "Every header key of a grid sweep.");
   // `base: ../../e2e/small.yaml` is relative to the sweep file, not to the working folder
-  CHECK(s.base == kSmall);
+  CHECK(s.base == small_sweep);
   CHECK(fs::exists(s.base));
   CHECK(s.method == SweepMethod::grid);
   CHECK(std::string(sim::io::sweep_method_name(s.method)) == "grid");
@@ -121,10 +122,10 @@ TEST_CASE("io::load_sweep: a grid file with every key reads every field", "[io][
 
 TEST_CASE("io::load_sweep: a morris file reads ranges, integer, samples and levels",
           "[io][sweep]") {
-  const std::string path = kSweeps + "/good/morris_ranges.yaml";
+  const std::string path = sweeps_dir + "/good/morris_ranges.yaml";
   const sim::io::SweepSpec s = load_sweep(path, FileSource());
   CHECK(s.name == "morris-ranges");
-  CHECK(s.base == kSmall);
+  CHECK(s.base == small_sweep);
   CHECK(s.method == SweepMethod::morris);
   CHECK(s.samples == 6);
   CHECK(s.levels == 6);
@@ -150,10 +151,10 @@ TEST_CASE("io::load_sweep: a morris file reads ranges, integer, samples and leve
 }
 
 TEST_CASE("io::load_sweep: a minimal file takes the defaults", "[io][sweep]") {
-  const sim::io::SweepSpec s = load_sweep(kSweeps + "/good/minimal.yaml", FileSource());
+  const sim::io::SweepSpec s = load_sweep(sweeps_dir + "/good/minimal.yaml", FileSource());
   CHECK(s.name == "minimal");
   CHECK(s.description.empty());
-  CHECK(s.base == kSmall);
+  CHECK(s.base == small_sweep);
   CHECK(s.method == SweepMethod::grid);
   CHECK(s.samples == 0);
   CHECK(s.levels == 4);
@@ -189,7 +190,7 @@ TEST_CASE("io::load_sweep_text: the name stands in for the file", "[io][sweep]")
 }
 
 TEST_CASE("io::load_sweep: an unreadable file is a ConfigError naming it", "[io][sweep]") {
-  const std::string path = kSweeps + "/no-such-sweep.yaml";
+  const std::string path = sweeps_dir + "/no-such-sweep.yaml";
   CHECK(error_of([&] { load_sweep(path, FileSource()); }) ==
         path + ": error: cannot read file; expected a readable sweep file");
 }
@@ -209,7 +210,7 @@ TEST_CASE("io::load_sweep: every bad sweep fails with its expected message", "[i
   const FileSource files;
   for (const std::string& name : names) {
     DYNAMIC_SECTION(name) {
-      const std::string path = kBadDir + "/" + name + ".yaml";
+      const std::string path = sim::concat(bad_dir, "/", name, ".yaml");
       std::string message;
       bool thrown = false;
       try {
