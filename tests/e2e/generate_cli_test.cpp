@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sim/io/result_file.hpp"
 #include "tests/e2e/cli_helpers.hpp"
@@ -16,6 +17,20 @@ namespace {
 /// `chipsim generate` with the given sizes into `path`; returns its outcome.
 e2e::Outcome generate(const std::string& sizes, const std::string& path) {
   return chipsim("generate " + sizes + " -o " + quote(path));
+}
+
+/// Generates a scenario of `sizes` in `tmp` and runs it (`run_options` added) at 1 and at 2
+/// threads into tmp/1.h5 and tmp/2.h5.
+void generate_and_run_at_1_and_2_threads(const e2e::TempDir& tmp, const std::string& sizes,
+                                         const std::string& run_options) {
+  const std::string yaml = tmp / "generated.yaml";
+  REQUIRE(generate(sizes, yaml).status == 0);
+  for (int threads : {1, 2}) {
+    const auto r = chipsim("run -q --threads " + std::to_string(threads) + " " + run_options +
+                           quote(yaml) + " -o " + quote(tmp / (std::to_string(threads) + ".h5")));
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
 }
 
 }  // namespace
@@ -104,16 +119,9 @@ TEST_CASE("cli generate: a world of 150 labs runs identically at 1 and 2 threads
   // over 64 agents, so each month's decide phase is split across tasks (the engine's grain
   // is 64 agents): the one test where agents of one replicate decide on several threads at
   // once, which the tsan preset checks for races
-  e2e::TempDir tmp;
-  const std::string yaml = tmp / "big.yaml";
-  REQUIRE(generate("--labs 150 --countries 4 --products 3 --months 12 --seed 11", yaml).status ==
-          0);
-  for (int threads : {1, 2}) {
-    const auto r = chipsim("run -q --threads " + std::to_string(threads) + " --replicates 2 " +
-                           quote(yaml) + " -o " + quote(tmp / (std::to_string(threads) + ".h5")));
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-  }
+  const e2e::TempDir tmp;
+  generate_and_run_at_1_and_2_threads(
+      tmp, "--labs 150 --countries 4 --products 3 --months 12 --seed 11", "--replicates 2 ");
   CHECK(e2e::differences_besides_created(tmp / "1.h5", tmp / "2.h5") == "");
 }
 
@@ -121,16 +129,9 @@ TEST_CASE("cli run: flows compressed during the run on a second thread change no
           "[e2e][generate][determinism][parallel]") {
   // 44,775 flows: at 2 threads the first two 16,384-row chunks of /trade/flows are compressed
   // while the run goes (sim::io::FlowChunks); at 1 thread all of them after it
-  e2e::TempDir tmp;
-  const std::string yaml = tmp / "flows.yaml";
-  REQUIRE(generate("--labs 300 --countries 4 --products 3 --months 36 --seed 11", yaml).status ==
-          0);
-  for (int threads : {1, 2}) {
-    const auto r = chipsim("run -q --threads " + std::to_string(threads) + " " + quote(yaml) +
-                           " -o " + quote(tmp / (std::to_string(threads) + ".h5")));
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-  }
+  const e2e::TempDir tmp;
+  generate_and_run_at_1_and_2_threads(
+      tmp, "--labs 300 --countries 4 --products 3 --months 36 --seed 11", "");
   CHECK(e2e::h5_shape(tmp / "2.h5", "/trade/flows") == std::vector<unsigned long long>{44775});
   CHECK(e2e::differences_besides_created(tmp / "1.h5", tmp / "2.h5") == "");
 }
