@@ -14,6 +14,7 @@ packages=(
   libjs-chart.js chromium
   clang-16 libclang-rt-16-dev
   clang-tidy-16
+  libopenmpi-dev openmpi-bin openssh-client
 )
 
 missing=()

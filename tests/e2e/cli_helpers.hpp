@@ -96,15 +96,23 @@ struct Killed {
 
 /// Starts `command` (which writes OUT) in the background, waits until the shell test
 /// `condition` holds (looking without a pause when `busy`, else every 10 ms), kills it with
-/// SIGKILL and reports how it ended.
+/// SIGKILL and reports how it ended. With `group`, the command runs in a session of its own
+/// and every process in it is killed (mpirun and the processes it started, as a batch system
+/// kills a job).
 inline Killed kill_when(const std::string& command, const std::string& out,
-                        const std::string& condition, bool busy = false) {
-  const std::string script = "OUT=" + quote(out) + "\n" + command + " >/dev/null 2>&1 & pid=$!\n" +
-                             "seen=0\nwhile ! { " + condition + "; }; do\n" +
-                             "  [ -e \"$OUT\" ] && seen=1\n  kill -0 $pid 2>/dev/null || break\n" +
-                             (busy ? "" : "  sleep 0.01\n") + "done\n" +
-                             "[ -e \"$OUT\" ] && seen=1\nkill -9 $pid 2>/dev/null\nwait $pid\n" +
-                             "status=$?\n[ -e \"$OUT\" ] && seen=1\necho \"$status $seen\"\n";
+                        const std::string& condition, bool busy = false, bool group = false) {
+  // every process of the session (mpirun puts the processes it starts in groups of their own):
+  // field 6 of /proc/PID/stat is the session id; command names here have no spaces
+  const std::string kill_session =
+      "for s in /proc/[0-9]*/stat; do set -- $(cat \"$s\" 2>/dev/null) x x x x x x; "
+      "[ \"$6\" = \"$pid\" ] && kill -9 \"$1\" 2>/dev/null; done\n";
+  const std::string script =
+      "OUT=" + quote(out) + "\n" + (group ? "setsid " : "") + command +
+      " >/dev/null 2>&1 & pid=$!\n" + "seen=0\nwhile ! { " + condition + "; }; do\n" +
+      "  [ -e \"$OUT\" ] && seen=1\n  kill -0 $pid 2>/dev/null || break\n" +
+      (busy ? "" : "  sleep 0.01\n") + "done\n" + "[ -e \"$OUT\" ] && seen=1\n" +
+      (group ? kill_session : "kill -9 $pid 2>/dev/null\n") + "wait $pid\n" +
+      "status=$?\n[ -e \"$OUT\" ] && seen=1\necho \"$status $seen\"\n";
   const auto o = capture(script);
   Killed k;
   std::istringstream in(o.out);

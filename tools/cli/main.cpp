@@ -1,8 +1,10 @@
 // The chipsim command line: run, validate, inspect. Maps errors to exit codes:
 // 0 success, 1 runtime failure, 2 bad input or usage.
 #include <tbb/global_control.h>
+#include <tbb/info.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,13 +28,16 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/cluster.hpp"
 #include "tools/cli/common.hpp"
 #include "tools/cli/compare_command.hpp"
 #include "tools/cli/generate_command.hpp"
 #include "tools/cli/network_command.hpp"
+#include "tools/cli/parts.hpp"
 #include "tools/cli/progress.hpp"
 #include "tools/cli/replay_command.hpp"
 #include "tools/cli/report_command.hpp"
+#include "tools/cli/run_units.hpp"
 #include "tools/cli/sweep_command.hpp"
 
 namespace {
@@ -50,6 +56,7 @@ struct RunArgs {
   std::vector<std::string> summary_months;
   std::vector<std::string> checkpoint_at;  ///< YYYY-MM
   std::string from_checkpoint;             ///< FILE@YYYY-MM
+  std::string resume;                      ///< --resume FILE: finish an interrupted MPI run
   std::vector<std::string> limits;         ///< --limit NAME=N
   bool force = false;
 };
@@ -136,57 +143,177 @@ void check_resumable(const sim::world::World& world, const Resume& resume) {
   }
 }
 
-int run_command(const RunArgs& args, bool quiet) {
+/// Takes the options of the interrupted run into `resume` from its manifest.
+RunArgs resumed_args(const RunArgs& given) {
+  if (!given.scenario.empty() || !given.output.empty() || !given.sets.empty() || given.seed ||
+      given.replicates || !given.choices.empty() || !given.checkpoint_at.empty() ||
+      !given.from_checkpoint.empty())
+    throw sim::ConfigError(
+        "chipsim run: error: --resume FILE continues the run as started (its scenario and "
+        "options are in FILE.parts/manifest.yaml); give only --threads, --limit, "
+        "--summary-months and -q");
+  const cli::RunManifest m = cli::read_manifest(cli::parts_dir(given.resume), given.resume);
+  RunArgs args = given;
+  args.scenario = m.scenario;
+  args.output = given.resume;
+  args.sets = m.sets;
+  args.seed = m.seed;
+  args.replicates = m.replicates;
+  args.choices = m.choices;
+  args.checkpoint_at = m.checkpoint_at;
+  // the limits of the first start, then any given now (a later NAME=N wins)
+  args.limits = m.limits;
+  args.limits.insert(args.limits.end(), given.limits.begin(), given.limits.end());
+  return args;
+}
+
+/// The manifest a resumed run repeats: the options as given, the scenario's path absolute.
+cli::RunManifest manifest_of(const RunArgs& args, const std::string& path) {
+  cli::RunManifest m;
+  m.scenario = path.rfind("builtin:", 0) == 0 ? path : std::filesystem::absolute(path).string();
+  m.sets = args.sets;
+  m.seed = args.seed;
+  m.replicates = args.replicates;
+  m.choices = args.choices;
+  m.limits = args.limits;
+  m.checkpoint_at = args.checkpoint_at;
+  return m;
+}
+
+/// Prints the summary of a finished run and where its file is.
+void print_run(const sim::world::RunResults& results, const RunArgs& args,
+               const std::string& output) {
+  std::cout << analysis::format_summary(results);
+  if (const auto months = band_months(args.summary_months, results); !months.empty())
+    std::cout << analysis::format_bands(analysis::ensemble_bands(results, months),
+                                        results.replicates);
+  std::cout << "results: " << std::filesystem::absolute(output).lexically_normal().string() << "\n";
+}
+
+int run_command(const RunArgs& given, bool quiet, const cli::Cluster& cluster) {
+  // In an MPI job, or resuming one, the replicates are units written to OUT.parts/ (run_units).
+  const bool in_parts = cluster.distributed() || !given.resume.empty();
+  quiet = quiet || !cluster.root();
+  std::optional<RunArgs> resumed;
   std::optional<Resume> resume;
-  sim::io::LoadOptions options;
-  cli::apply_limits(options, args.limits);
-  if (!args.from_checkpoint.empty()) {
-    if (!args.scenario.empty() || !args.sets.empty() || args.seed || args.replicates)
-      throw sim::ConfigError(
-          "--from-checkpoint: error: the scenario, its values, seed and replicates come from the "
-          "checkpoint's file; give only --choose (and -o, --checkpoint-at, --summary-months)");
-    resume = read_resume(args.from_checkpoint);
-  }
-  for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
-  // as overrides, so that the stored scenario text reproduces the run
-  if (args.seed) options.overrides.emplace_back("scenario.seed", std::to_string(*args.seed));
-  if (args.replicates)
-    options.overrides.emplace_back("scenario.replicates", std::to_string(*args.replicates));
-  for (sim::io::Override& o : cli::choice_overrides(args.choices))
-    options.overrides.push_back(std::move(o));
-  const std::string path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
-  sim::world::ScenarioSpec spec =
-      resume ? sim::io::load_scenario_text(resume->source.resolved_yaml,
-                                           resume->file + ":/scenario/resolved_yaml", file_source(),
-                                           options)
-             : sim::io::load_scenario(path, file_source(), options);
-  const std::string output = args.output.empty() ? spec.scenario.name + ".h5" : args.output;
-  std::error_code ec;
-  if (!args.force && std::filesystem::exists(output, ec)) {
-    std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
-    return kBadInput;
-  }
-  const sim::world::World world = sim::world::World::build(std::move(spec));
-  for (const std::string& month : args.summary_months) step_of(world, month, "--summary-months");
+  std::optional<sim::world::World> built;
+  std::string output;
+  std::string path;
   sim::world::RunOptions run_options;
   int first_step = 0;
-  if (resume) {
-    check_resumable(world, *resume);
-    first_step = step_of(world, resume->month, "--from-checkpoint");
-    run_options.resume_from = std::move(resume->bytes);
+  std::exception_ptr error;
+  // every process reads the scenario and builds the world; any error stops them all
+  try {
+    if (!given.resume.empty()) resumed = resumed_args(given);
+    const RunArgs& args = resumed ? *resumed : given;
+    sim::io::LoadOptions options;
+    cli::apply_limits(options, args.limits);
+    if (!args.from_checkpoint.empty()) {
+      if (!args.scenario.empty() || !args.sets.empty() || args.seed || args.replicates)
+        throw sim::ConfigError(
+            "--from-checkpoint: error: the scenario, its values, seed and replicates come from "
+            "the checkpoint's file; give only --choose (and -o, --checkpoint-at, "
+            "--summary-months)");
+      if (in_parts)
+        throw sim::ConfigError(
+            "--from-checkpoint: error: runs in one process; run it without mpirun");
+      resume = read_resume(args.from_checkpoint);
+    }
+    for (const std::string& s : args.sets) options.overrides.push_back(sim::io::parse_override(s));
+    // as overrides, so that the stored scenario text reproduces the run
+    if (args.seed) options.overrides.emplace_back("scenario.seed", std::to_string(*args.seed));
+    if (args.replicates)
+      options.overrides.emplace_back("scenario.replicates", std::to_string(*args.replicates));
+    for (sim::io::Override& o : cli::choice_overrides(args.choices))
+      options.overrides.push_back(std::move(o));
+    path = args.scenario.empty() ? sim::scenarios::kDefaultScenario : args.scenario;
+    sim::world::ScenarioSpec spec =
+        resume ? sim::io::load_scenario_text(resume->source.resolved_yaml,
+                                             resume->file + ":/scenario/resolved_yaml",
+                                             file_source(), options)
+               : sim::io::load_scenario(path, file_source(), options);
+    output = args.output.empty() ? spec.scenario.name + ".h5" : args.output;
+    built.emplace(sim::world::World::build(std::move(spec)));
+    for (const std::string& month : args.summary_months) step_of(*built, month, "--summary-months");
+    if (resume) {
+      check_resumable(*built, *resume);
+      first_step = step_of(*built, resume->month, "--from-checkpoint");
+      run_options.resume_from = std::move(resume->bytes);
+    }
+    for (const std::string& month : args.checkpoint_at) {
+      const int step = step_of(*built, month, "--checkpoint-at");
+      if (resume && step < first_step)
+        throw sim::ConfigError(sim::concat(
+            "--checkpoint-at ", month, ": error: before the checkpoint this run continues from (",
+            resume->month, ")"));
+      run_options.checkpoint_steps.push_back(step);
+    }
+  } catch (...) {
+    error = std::current_exception();
   }
-  for (const std::string& month : args.checkpoint_at) {
-    const int step = step_of(world, month, "--checkpoint-at");
-    if (resume && step < first_step)
-      throw sim::ConfigError(sim::concat("--checkpoint-at ", month,
-                                         ": error: before the checkpoint this run continues from (",
-                                         resume->month, ")"));
-    run_options.checkpoint_steps.push_back(step);
+  cluster.agree(error);
+  const RunArgs& args = resumed ? *resumed : given;
+  const sim::world::World& world = *built;
+  std::error_code ec;
+  if (!args.force && given.resume.empty() && cluster.root() &&
+      std::filesystem::exists(output, ec)) {
+    error = std::make_exception_ptr(sim::ConfigError(
+        sim::concat("chipsim: ", output, " exists; use --force to overwrite it or -o FILE")));
   }
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
-
   const std::uint64_t replicates = world.spec().scenario.replicates;
+  const std::filesystem::path parent = std::filesystem::path(output).parent_path();
+
+  const std::string parts = cli::parts_dir(output);
+  if (given.resume.empty() && cluster.root() && !error && std::filesystem::exists(parts, ec))
+    error = std::make_exception_ptr(sim::ConfigError(sim::concat(
+        "chipsim run: error: ", parts, " holds an interrupted run into ", output,
+        "; continue it with `chipsim run --resume ", output, "` or remove that folder")));
+
+  if (in_parts) {
+    std::vector<std::uint64_t> todo;
+    if (cluster.root() && !error) {
+      try {
+        if (given.resume.empty()) {
+          if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+          cli::create_parts_dir(parts,
+                                {{"manifest.yaml", cli::manifest_text(manifest_of(args, path))},
+                                 {"scenario.yaml", world.spec().resolved_yaml}});
+        } else if (cli::read_text_file((std::filesystem::path(parts) / "scenario.yaml").string()) !=
+                   world.spec().resolved_yaml) {
+          throw sim::ConfigError(sim::concat(
+              "chipsim run: error: --resume ", output, ": the scenario (", path,
+              ") has changed since the run started; its finished replicates would not match. "
+              "Start the run again."));
+        }
+        for (std::uint64_t r = 0; r < replicates; ++r)
+          if (!std::filesystem::exists(cli::part_path(parts, 0, r), ec)) todo.push_back(r);
+        if (!given.resume.empty() && !quiet)
+          std::cout << "resuming " << output << ": " << replicates - todo.size() << " of "
+                    << replicates << " replicates done, " << todo.size() << " to run\n";
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    cluster.agree(error);
+    cli::ProgressBar bar("running",
+                         todo.size() * static_cast<std::uint64_t>(world.calendar().size()), !quiet);
+    cli::run_replicate_units(
+        world, behaviours, parts, std::move(todo), run_options.checkpoint_steps,
+        [&bar] { bar.tick(); }, cluster);
+    bar.finish();
+    if (!cluster.root()) return kOk;
+    sim::world::RunResults results = cli::merge_replicate_parts(parts, replicates);
+    results.chipsim_version = CHIPSIM_VERSION;
+    results.created_utc = cli::utc_now();
+    sim::io::write_results(output, results);
+    std::filesystem::remove_all(parts, ec);
+    if (!quiet) print_run(results, args, output);
+    return kOk;
+  }
+
+  if (error) std::rethrow_exception(error);
   cli::ProgressBar bar(
       "running", replicates * static_cast<std::uint64_t>(world.calendar().size() - first_step),
       !quiet);
@@ -202,17 +329,9 @@ int run_command(const RunArgs& args, bool quiet) {
   results.chipsim_version = CHIPSIM_VERSION;
   results.created_utc = cli::utc_now();
 
-  const std::filesystem::path parent = std::filesystem::path(output).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sim::io::write_results(output, results, flow_chunks);
-  if (!quiet) {
-    std::cout << analysis::format_summary(results);
-    if (const auto months = band_months(args.summary_months, results); !months.empty())
-      std::cout << analysis::format_bands(analysis::ensemble_bands(results, months),
-                                          results.replicates);
-    std::cout << "results: " << std::filesystem::absolute(output).lexically_normal().string()
-              << "\n";
-  }
+  if (!quiet) print_run(results, args, output);
   return kOk;
 }
 
@@ -285,6 +404,15 @@ int export_command(const std::string& file, const std::string& csv_dir, bool for
 // option name), which must crash loudly.
 // NOLINTNEXTLINE(bugprone-exception-escape): CLI11 set-up errors are bugs; let them abort
 int main(int argc, char** argv) {
+  // MPI starts here when mpirun (or srun) launched this process (docs/distributed.md)
+  std::optional<cli::Cluster> started;
+  try {
+    started.emplace(argc, argv);
+  } catch (const sim::Error& e) {
+    std::cerr << "chipsim: error: " << e.what() << "\n";
+    return kRuntimeFailure;
+  }
+  const cli::Cluster& cluster = *started;
   CLI::App app{"chipsim: an agent-based simulator of the geopolitics of AI chips"};
   app.set_version_flag("--version", std::string("chipsim ") + CHIPSIM_VERSION);
   app.require_subcommand(1);
@@ -317,6 +445,9 @@ int main(int argc, char** argv) {
   run->add_option("--from-checkpoint", run_args.from_checkpoint,
                   "Continue from a checkpoint, FILE@YYYY-MM, with the scenario of FILE and the "
                   "options given by --choose at decisions from that month on");
+  run->add_option("--resume", run_args.resume,
+                  "Finish the interrupted MPI run into FILE: run only its missing replicates "
+                  "(docs/distributed.md)");
   run->add_flag("--force", run_args.force, "Overwrite an existing result file");
   run->add_flag("-q,--quiet", quiet, "No progress bar and no summary");
 
@@ -376,34 +507,46 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    // usage errors and --help once, from the root
+    std::ostringstream elsewhere;
+    const int code = cluster.root() ? app.exit(e) : app.exit(e, elsewhere, elsewhere);
     return code == 0 ? kOk : kBadInput;
   }
 
-  // one cap for everything: replicates, sweep units and the agents' decide phase share it
+  // one cap for everything: replicates, sweep units and the agents' decide phase share it;
+  // the processes of an MPI job on one machine share its cores
+  if (threads == 0 && cluster.local_size() > 1)
+    threads = std::max(1, tbb::info::default_concurrency() / cluster.local_size());
   std::optional<tbb::global_control> limit;
   if (threads > 0)
     limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
+  // an error shows once: from the root, or from the one process that met it
+  const std::string where = cluster.root() ? "" : sim::concat("[process ", cluster.rank(), "] ");
   try {
-    if (*run) return run_command(run_args, quiet);
+    if (cluster.distributed() && !*run && !*sweep) {
+      if (!cluster.root()) return kBadInput;
+      std::cerr << "chipsim: error: this command runs in one process; only run and sweep "
+                   "share their work over MPI processes (docs/distributed.md)\n";
+      return kBadInput;
+    }
+    if (*run) return run_command(run_args, quiet, cluster);
     if (*validate) return validate_command(validate_files, validate_sets, validate_limits, quiet);
     if (*inspect) return inspect_command(inspect_file, inspect_history, inspect_months);
     if (*network) return cli::network_command(network_args, file_source());
-    if (*sweep) return cli::sweep_command(sweep_args, file_source());
+    if (*sweep) return cli::sweep_command(sweep_args, file_source(), cluster);
     if (*compare) return cli::compare_command(compare_args);
     if (*generate) return cli::generate_command(generate_args);
     if (*report) return cli::report_command(report_args);
     if (*replay) return cli::replay_command(replay_args, file_source(), std::cin, std::cout);
     if (*exporter) return export_command(export_file, export_csv, export_force, quiet);
+  } catch (const cli::ReportedElsewhere& e) {
+    return e.status();
   } catch (const sim::ConfigError& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << where << e.what() << "\n";
     return kBadInput;
-  } catch (const sim::Error& e) {
-    std::cerr << "chipsim: error: " << e.what() << "\n";
-    return kRuntimeFailure;
   } catch (const std::exception& e) {
-    std::cerr << "chipsim: error: " << e.what() << "\n";
+    std::cerr << where << "chipsim: error: " << e.what() << "\n";
     return kRuntimeFailure;
   }
   return kBadInput;

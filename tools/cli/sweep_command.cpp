@@ -1,7 +1,6 @@
 #include "tools/cli/sweep_command.hpp"
 
 #include <tbb/blocked_range.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,14 +10,13 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "agents/register.hpp"
@@ -32,7 +30,9 @@
 #include "sim/io/yaml_tree.hpp"
 #include "sim/world/run.hpp"
 #include "sim/world/world.hpp"
+#include "tools/cli/cluster.hpp"
 #include "tools/cli/common.hpp"
+#include "tools/cli/parts.hpp"
 #include "tools/cli/progress.hpp"
 
 namespace cli {
@@ -47,41 +47,10 @@ using sim::world::MetricAxis;
 using sim::world::RunResults;
 using sim::world::World;
 
-// Files in OUT.parts/: the sweep as it was started, and one result file per finished unit.
+// Files in OUT.parts/ besides the units' results: the sweep as it was started.
 constexpr const char* kManifest = "manifest.yaml";
 constexpr const char* kSweepText = "sweep.yaml";
 constexpr const char* kBaseText = "base.yaml";
-
-std::string parts_dir(const std::string& output) { return output + ".parts"; }
-
-std::string part_path(const std::string& parts, std::size_t point, std::uint64_t replicate) {
-  std::array<char, 64> name{};
-  std::snprintf(name.data(), name.size(), "p%06zu-r%04llu.h5", point,
-                static_cast<unsigned long long>(replicate));
-  return (fs::path(parts) / name.data()).string();
-}
-
-/// Writes `text` to `path` through a temporary name, so the file is whole or absent.
-void write_text_file(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw IoError(concat(path, ": cannot write"));
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) throw IoError(concat(path, ": cannot write: ", ec.message()));
-}
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(concat(path, ": cannot read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// A number as a `--set` value: integers without a decimal point, others round-trip exact.
 std::string set_value(double v) {
@@ -328,25 +297,31 @@ Plan make_plan(sim::io::SweepSpec spec, const std::string& method,
   return plan;
 }
 
-/// Builds the world of each point once, shared by its replicates while any is running.
+/// Builds the world of each point once, shared by the replicates of it that run on this process.
+/// Units come in point order, so a point older than the newest one asked for never comes back:
+/// its world is dropped when its last unit here finishes.
 class WorldCache {
  public:
   WorldCache(const Plan& plan, const sim::io::FileSource& files) : plan_(plan), files_(files) {}
 
+  /// The world of `point`, in use until done(point).
   std::shared_ptr<const World> get(std::size_t point) {
     std::shared_future<std::shared_ptr<const World>> future;
     std::promise<std::shared_ptr<const World>> promise;
     bool build = false;
     {
       const std::lock_guard lock(mutex_);
+      newest_ = std::max(newest_, point);
+      std::erase_if(worlds_,
+                    [&](const auto& w) { return w.second.users == 0 && w.first < newest_; });
       auto it = worlds_.find(point);
       if (it == worlds_.end()) {
         future = promise.get_future().share();
-        worlds_.emplace(point, future);
+        it = worlds_.emplace(point, Entry{future, 0}).first;
         build = true;
-      } else {
-        future = it->second;
       }
+      ++it->second.users;
+      future = it->second.world;
     }
     if (build) {
       try {
@@ -365,30 +340,34 @@ class WorldCache {
     return future.get();
   }
 
-  /// Drops the world of a point whose replicates have all finished.
-  void release(std::size_t point) {
+  /// A unit of `point` no longer uses its world.
+  void done(std::size_t point) {
     const std::lock_guard lock(mutex_);
-    worlds_.erase(point);
+    const auto it = worlds_.find(point);
+    if (it != worlds_.end() && --it->second.users == 0 && point < newest_) worlds_.erase(it);
   }
 
  private:
+  struct Entry {
+    std::shared_future<std::shared_ptr<const World>> world;
+    int users = 0;  ///< units of the point running on this process
+  };
   const Plan& plan_;
   const sim::io::FileSource& files_;
   std::mutex mutex_;
-  std::map<std::size_t, std::shared_future<std::shared_ptr<const World>>> worlds_;
+  std::map<std::size_t, Entry> worlds_;
+  std::size_t newest_ = 0;
 };
 
 /// The manifest of an interrupted sweep: where the sweep came from and the command line.
 std::string manifest_text(const std::string& sweep_file, const SweepArgs& args) {
-  std::string quoted;  // a single-quoted YAML scalar doubles its quotes
-  for (char c : sweep_file) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   std::string text = concat("# chipsim sweep in progress; continue with chipsim sweep --resume\n",
-                            "sweep_file: '", quoted, "'\n");
+                            "sweep_file: ", yaml_quoted(sweep_file), "\n");
   if (!args.method.empty()) text += concat("method: ", args.method, "\n");
   if (args.samples) text += concat("samples: ", *args.samples, "\n");
   if (!args.limits.empty()) {
     text += "limits:\n";
-    for (const std::string& limit : args.limits) text += concat("  - '", limit, "'\n");
+    for (const std::string& limit : args.limits) text += concat("  - ", yaml_quoted(limit), "\n");
   }
   return text;
 }
@@ -464,140 +443,156 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   return sub;
 }
 
-int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
+int sweep_command(const SweepArgs& args, const sim::io::FileSource& files, const Cluster& cluster) {
   const auto started = std::chrono::steady_clock::now();
   if (args.sweep.empty() == args.resume.empty())
     throw ConfigError("chipsim sweep: error: expected a sweep file, or --resume FILE (not both)");
+  // the root prints; the other processes of an MPI job only run units
+  const bool quiet = args.quiet || !cluster.root();
 
-  // the sweep, as started or as recorded when it was started
+  // the sweep, as started or as recorded when it was started: every process reads it
   std::string output;
   std::string parts;
   std::string sweep_file;
   SweepArgs recorded = args;
-  sim::io::SweepSpec spec;
-  sim::io::LoadOptions limited;
+  std::optional<Plan> built;
   std::error_code ec;
-  if (args.resume.empty()) {
-    apply_limits(limited, args.limits);
-    spec = sim::io::load_sweep(args.sweep, files, limited.limits);
-    output = args.output.empty() ? spec.name + ".h5" : args.output;
-    parts = parts_dir(output);
-    if (!args.force && fs::exists(output, ec)) {
-      std::cerr << "chipsim: " << output << " exists; use --force to overwrite it or -o FILE\n";
-      return 2;
+  std::exception_ptr error;
+  try {
+    sim::io::SweepSpec spec;
+    sim::io::LoadOptions limited;
+    if (args.resume.empty()) {
+      apply_limits(limited, args.limits);
+      spec = sim::io::load_sweep(args.sweep, files, limited.limits);
+      output = args.output.empty() ? spec.name + ".h5" : args.output;
+      parts = parts_dir(output);
+      sweep_file =
+          args.sweep.rfind("builtin:", 0) == 0 ? args.sweep : fs::absolute(args.sweep).string();
+    } else {
+      output = args.resume;
+      parts = parts_dir(output);
+      if (!fs::is_directory(parts, ec))
+        throw ConfigError(concat("chipsim sweep: error: --resume ", output,
+                                 ": no interrupted sweep (", parts, " does not exist)"));
+      if (!args.method.empty() || args.samples)
+        throw ConfigError(
+            "chipsim sweep: error: --resume continues the sweep as started; drop --method and "
+            "--samples");
+      const std::string manifest_path = (fs::path(parts) / kManifest).string();
+      const sim::io::Tree manifest =
+          sim::io::parse_yaml(read_text_file(manifest_path), manifest_path);
+      const auto field = [&](const char* key) -> std::string {
+        const sim::io::Tree* node = manifest.find(key);
+        return node != nullptr && node->is_scalar() ? node->scalar : std::string();
+      };
+      sweep_file = field("sweep_file");
+      recorded.method = field("method");
+      if (const std::string s = field("samples"); !s.empty()) recorded.samples = std::stoull(s);
+      // the limits of the first start, then any given now (a later NAME=N wins)
+      recorded.limits.clear();
+      if (const sim::io::Tree* node = manifest.find("limits"); node != nullptr && node->is_seq())
+        for (const sim::io::Tree& item : node->seq) recorded.limits.push_back(item.scalar);
+      recorded.limits.insert(recorded.limits.end(), args.limits.begin(), args.limits.end());
+      apply_limits(limited, recorded.limits);
+      spec = sim::io::load_sweep_text(read_text_file((fs::path(parts) / kSweepText).string()),
+                                      sweep_file, limited.limits);
     }
-    if (fs::exists(parts, ec))
-      throw ConfigError(concat("chipsim sweep: error: ", parts, " holds an interrupted sweep into ",
-                               output, "; continue it with `chipsim sweep --resume ", output,
-                               "` or remove that folder"));
-    sweep_file =
-        args.sweep.rfind("builtin:", 0) == 0 ? args.sweep : fs::absolute(args.sweep).string();
-  } else {
-    output = args.resume;
-    parts = parts_dir(output);
-    if (!fs::is_directory(parts, ec))
-      throw ConfigError(concat("chipsim sweep: error: --resume ", output,
-                               ": no interrupted sweep (", parts, " does not exist)"));
-    if (!args.method.empty() || args.samples)
-      throw ConfigError(
-          "chipsim sweep: error: --resume continues the sweep as started; drop --method and "
-          "--samples");
-    const std::string manifest_path = (fs::path(parts) / kManifest).string();
-    const sim::io::Tree manifest =
-        sim::io::parse_yaml(read_text_file(manifest_path), manifest_path);
-    const auto field = [&](const char* key) -> std::string {
-      const sim::io::Tree* node = manifest.find(key);
-      return node != nullptr && node->is_scalar() ? node->scalar : std::string();
-    };
-    sweep_file = field("sweep_file");
-    recorded.method = field("method");
-    if (const std::string s = field("samples"); !s.empty()) recorded.samples = std::stoull(s);
-    // the limits of the first start, then any given now (a later NAME=N wins)
-    recorded.limits.clear();
-    if (const sim::io::Tree* node = manifest.find("limits"); node != nullptr && node->is_seq())
-      for (const sim::io::Tree& item : node->seq) recorded.limits.push_back(item.scalar);
-    recorded.limits.insert(recorded.limits.end(), args.limits.begin(), args.limits.end());
-    apply_limits(limited, recorded.limits);
-    spec = sim::io::load_sweep_text(read_text_file((fs::path(parts) / kSweepText).string()),
-                                    sweep_file, limited.limits);
+    built = make_plan(std::move(spec), recorded.method, recorded.samples, files, limited.limits);
+  } catch (...) {
+    error = std::current_exception();
   }
-
-  const Plan plan =
-      make_plan(std::move(spec), recorded.method, recorded.samples, files, limited.limits);
+  cluster.agree(error);
+  const Plan& plan = *built;
   const std::size_t points = plan.design.points.size();
   const std::uint64_t replicates = plan.replicates;
   if (args.dry_run) {
+    if (!cluster.root()) return 0;
     std::cout << "sweep " << plan.spec.name << ": ok, " << points << " points x " << replicates
               << " replicates = " << points * replicates << " units ("
               << sim::io::sweep_method_name(plan.spec.method) << ", seed " << plan.seed << ")\n";
-    if (!args.quiet) print_summary(plan, {}, {});
+    if (!quiet) print_summary(plan, {}, {});
     return 0;
   }
 
-  if (args.resume.empty()) {
-    // the folder appears with its manifest or not at all: a sweep killed before it exists
-    // starts again, one killed after it resumes
-    const std::string staging = concat(parts, ".new.", ::getpid());
-    fs::create_directories(staging, ec);
-    if (ec) throw IoError(concat(parts, ": cannot create the sweep's folder: ", ec.message()));
-    write_text_file((fs::path(staging) / kSweepText).string(), plan.spec.text);
-    write_text_file((fs::path(staging) / kBaseText).string(), plan.base_resolved);
-    write_text_file((fs::path(staging) / kManifest).string(), manifest_text(sweep_file, recorded));
-    fs::rename(staging, parts, ec);
-    if (ec) {
-      std::error_code ignored;
-      fs::remove_all(staging, ignored);
-      throw IoError(concat(parts, ": cannot create the sweep's folder: ", ec.message()));
+  // the root sets up OUT.parts/ and lists the units still to run, in point order
+  std::vector<std::uint64_t> todo;
+  std::size_t missing = 0;
+  if (cluster.root()) {
+    try {
+      if (args.resume.empty()) {
+        if (!args.force && fs::exists(output, ec))
+          throw ConfigError(
+              concat("chipsim: ", output, " exists; use --force to overwrite it or -o FILE"));
+        if (fs::exists(parts, ec))
+          throw ConfigError(concat(
+              "chipsim sweep: error: ", parts, " holds an interrupted sweep into ", output,
+              "; continue it with `chipsim sweep --resume ", output, "` or remove that folder"));
+        create_parts_dir(parts, {{kSweepText, plan.spec.text},
+                                 {kBaseText, plan.base_resolved},
+                                 {kManifest, manifest_text(sweep_file, recorded)}});
+      } else if (read_text_file((fs::path(parts) / kBaseText).string()) != plan.base_resolved) {
+        throw ConfigError(concat("chipsim sweep: error: --resume ", output,
+                                 ": the base scenario has changed since the sweep started; its "
+                                 "finished units would not match. Start the sweep again."));
+      }
+      for (std::size_t p = 0; p < points; ++p)
+        for (std::uint64_t r = 0; r < replicates; ++r)
+          if (!fs::exists(part_path(parts, p, r), ec)) todo.push_back(p * replicates + r);
+      missing = todo.size();
+      if (!args.resume.empty() && !quiet)
+        std::cout << "resuming " << output << ": " << points * replicates - missing << " of "
+                  << points * replicates << " units done, " << missing << " to run\n";
+      if (args.max_units && todo.size() > *args.max_units) todo.resize(*args.max_units);
+    } catch (...) {
+      error = std::current_exception();
     }
-  } else if (read_text_file((fs::path(parts) / kBaseText).string()) != plan.base_resolved) {
-    throw ConfigError(concat("chipsim sweep: error: --resume ", output,
-                             ": the base scenario has changed since the sweep started; its "
-                             "finished units would not match. Start the sweep again."));
   }
-
-  // the units still to run, in order
-  struct Unit {
-    std::size_t point;
-    std::uint64_t replicate;
-  };
-  std::vector<Unit> todo;
-  std::vector<std::atomic<std::uint64_t>> remaining(points);
-  for (std::size_t p = 0; p < points; ++p)
-    for (std::uint64_t r = 0; r < replicates; ++r)
-      if (!fs::exists(part_path(parts, p, r), ec)) todo.push_back({p, r});
-  const std::size_t missing = todo.size();
-  if (!args.resume.empty() && !args.quiet)
-    std::cout << "resuming " << output << ": " << points * replicates - missing << " of "
-              << points * replicates << " units done, " << missing << " to run\n";
-  if (args.max_units && todo.size() > *args.max_units) todo.resize(*args.max_units);
-  for (const Unit& u : todo) ++remaining[u.point];
+  cluster.agree(error);
+  const std::size_t running = todo.size();
 
   sim::world::BehaviourRegistry behaviours;
   agents::register_builtin(behaviours);
   WorldCache worlds(plan, files);
   const std::shared_ptr<const World> shape = worlds.get(0);  // kept for the file's layout
-  ProgressBar bar("sweeping", todo.size() * static_cast<std::uint64_t>(shape->calendar().size()),
-                  !args.quiet);
-  // one unit per task (grain 1), as tbb::parallel_for(0, n, f) would
+  worlds.done(0);
+  const auto months = static_cast<std::uint64_t>(shape->calendar().size());
+  ProgressBar bar("sweeping", todo.size() * months, !quiet);
+  UnitDealer dealer(cluster, std::move(todo), [&bar, months] {
+    for (std::uint64_t m = 0; m < months; ++m) bar.tick();
+  });
+  // one unit per task (grain 1), as tbb::parallel_for(0, n, f) would; a process takes at
+  // most as many units as the job has, and stops asking once the dealer has none left
+  const std::uint64_t tickets = points * replicates;
   sim::engine::parallel_for(
-      tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i) {
-          const Unit& u = todo[i];
-          const std::shared_ptr<const World> world = worlds.get(u.point);
-          sim::world::RunOptions options;
-          options.first_replicate = u.replicate;
-          options.replicates = 1;
-          options.progress = [&bar] { bar.tick(); };
-          RunResults results = sim::world::run_world(*world, behaviours, options);
-          results.chipsim_version = CHIPSIM_VERSION;
-          sim::io::write_results(part_path(parts, u.point, u.replicate), results);
-          if (--remaining[u.point] == 0) worlds.release(u.point);
+      tbb::blocked_range<std::uint64_t>(0, tickets, 1), [&](const auto& range) {
+        for (std::uint64_t i = range.begin(); i != range.end(); ++i) {
+          const std::optional<std::uint64_t> unit = dealer.next();
+          if (!unit) return;
+          const std::size_t point = *unit / replicates;
+          const std::uint64_t replicate = *unit % replicates;
+          try {
+            const std::shared_ptr<const World> world = worlds.get(point);
+            sim::world::RunOptions options;
+            options.first_replicate = replicate;
+            options.replicates = 1;
+            options.progress = [&bar] { bar.tick(); };
+            RunResults results = sim::world::run_world(*world, behaviours, options);
+            results.chipsim_version = CHIPSIM_VERSION;
+            sim::io::write_results(part_path(parts, point, replicate), results);
+            worlds.done(point);
+            dealer.done();
+          } catch (...) {
+            worlds.done(point);
+            dealer.fail(std::current_exception());
+          }
         }
       });
+  dealer.finish();
   bar.finish();
-  if (todo.size() < missing) {
-    if (!args.quiet)
-      std::cout << "stopped after " << todo.size() << " of " << missing
+  if (!cluster.root()) return 0;
+  if (running < missing) {
+    if (!quiet)
+      std::cout << "stopped after " << running << " of " << missing
                 << " missing units; finish with: chipsim sweep --resume " << output << "\n";
     return 0;
   }
@@ -621,14 +616,8 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
                                                 std::vector<double>(plan.outputs.size(), 0.0));
   for (std::size_t p = 0; p < points; ++p) {
     RunResults merged = sim::io::read_results(part_path(parts, p, 0));
-    for (std::uint64_t r = 1; r < replicates; ++r) {
-      RunResults part = sim::io::read_results(part_path(parts, p, r));
-      for (std::size_t m = 0; m < merged.metrics.size(); ++m)
-        merged.metrics[m].values.push_back(std::move(part.metrics[m].values.front()));
-      merged.flows.insert(merged.flows.end(), part.flows.begin(), part.flows.end());
-      for (auto& e : part.events) merged.events.push_back(std::move(e));
-    }
-    merged.replicates = replicates;
+    for (std::uint64_t r = 1; r < replicates; ++r)
+      append_replicate(merged, sim::io::read_results(part_path(parts, p, r)));
     std::vector<std::vector<double>> values(replicates,
                                             std::vector<double>(plan.outputs.size(), 0.0));
     for (std::uint64_t r = 0; r < replicates; ++r)
@@ -652,7 +641,7 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files) {
   writer.commit();
   fs::remove_all(parts, ec);
 
-  if (!args.quiet) {
+  if (!quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "sweep " << plan.spec.name << ": " << points << " points x " << replicates

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/io/file_source.hpp"
+#include "tools/cli/cluster.hpp"
 
 namespace cli {
 
@@ -29,9 +30,10 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
 /// Runs `chipsim sweep` (docs/cli.md, docs/sweep-format.md): every point x replicate of the
 /// sweep ("unit") runs in parallel and is written to `OUT.parts/` as soon as it is done, so an
 /// interrupted sweep resumes with only the missing units; when all are done they are merged
-/// into OUT and the parts removed. Returns the exit status.
+/// into OUT and the parts removed. In an MPI job every process runs units, handed out by the
+/// root, which then merges them (docs/distributed.md). Returns the exit status.
 /// @throws sim::ConfigError for a bad sweep file or point (exit 2); sim::IoError when files
-///   cannot be written (exit 1).
-int sweep_command(const SweepArgs& args, const sim::io::FileSource& files);
+///   cannot be written (exit 1); ReportedElsewhere on a process whose job another reports.
+int sweep_command(const SweepArgs& args, const sim::io::FileSource& files, const Cluster& cluster);
 
 }  // namespace cli
