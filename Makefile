@@ -45,7 +45,7 @@ tsan: deps
 
 .PHONY: bench
 bench: build
-	tools/bench --no-build --sweep --write
+	tools/bench --no-build --sweep --mpi --write
 
 clean:
 	rm -rf build

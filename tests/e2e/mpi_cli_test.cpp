@@ -277,3 +277,24 @@ TEST_CASE("cli mpi: commands other than run and sweep refuse to run in several p
   // one process under mpirun is an ordinary run
   CHECK(e2e::capture(mpirun(1) + " validate -q " + quote(kSmall)).status == 0);
 }
+
+TEST_CASE("cli mpi: the example Slurm script runs a sweep on one node, outside Slurm",
+          "[e2e][cli][mpi][sweep]") {
+  e2e::TempDir tmp;
+  const std::string reference = tmp / "reference.h5";
+  REQUIRE(chipsim("sweep -q --threads 1 " + quote(kGrid) + " -o " + quote(reference)).status == 0);
+  // what sbatch would do: run the script with the job's variables; mpirun starts one process
+  // on this machine (one node), which runs every unit with SLURM_CPUS_PER_TASK threads
+  const std::string out = tmp / "slurm/sweep.h5";
+  const std::string env =
+      "SWEEP=" + quote(kGrid) + " OUT=" + quote(out) + " CHIPSIM=" + quote(CHIPSIM_BINARY) +
+      " SLURM_CPUS_PER_TASK=2 OMPI_MCA_btl_vader_single_copy_mechanism=none" +
+      (::geteuid() == 0 ? " OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" : "");
+  const e2e::Outcome o =
+      e2e::capture("cd " + quote(tmp.path().string()) + " && " + env + " " +
+                   quote(std::string(CHIPSIM_SOURCE_DIR) + "/tools/slurm/sweep.sbatch"));
+  INFO(o.out << o.err);
+  REQUIRE(o.status == 0);
+  CHECK_THAT(o.out, Catch::Contains("chipsim sweep: results in " + out));
+  CHECK(bytes_besides_created(out, reference) == "");
+}
