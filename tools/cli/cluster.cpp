@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <utility>
 
 #include "sim/engine/concat.hpp"
@@ -32,9 +33,10 @@ constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
 /// OMPI_COMM_WORLD_SIZE, PMIx launchers (srun --mpi=pmix, Open MPI 5) PMIX_RANK, MPICH's and
 /// Slurm's PMI PMI_RANK. Without one, chipsim does not start MPI at all.
 bool launched_by_mpi() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
-    if (std::getenv(name) != nullptr) return true;  // NOLINT(concurrency-mt-unsafe): before threads
-  return false;
+  constexpr std::array kNames = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"};
+  return std::ranges::any_of(kNames, [](const char* name) {
+    return std::getenv(name) != nullptr;  // NOLINT(concurrency-mt-unsafe): before any thread
+  });
 }
 
 /// Waits for a message polling, not spinning: Open MPI's blocking receive busy-waits, which
@@ -43,12 +45,13 @@ void receive(void* data, int count, MPI_Datatype type, int source, int tag) {
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Irecv(data, count, type, source, tag, MPI_COMM_WORLD, &request);
   auto pause = std::chrono::microseconds(10);
-  for (int done = 0;;) {
+  for (int done = 0; done == 0;) {
     MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-    if (done != 0) return;
+    if (done != 0) break;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(500));
   }
+  MPI_Wait(&request, MPI_STATUS_IGNORE);  // complete already: returns at once
 }
 #endif
 
@@ -130,8 +133,8 @@ void Cluster::broadcast([[maybe_unused]] std::string& text) const {
   // in pieces: MPI counts are int
   constexpr std::uint64_t kPiece = 1U << 30U;
   for (std::uint64_t at = 0; at < length; at += kPiece)
-    MPI_Bcast(text.data() + at, static_cast<int>(std::min(kPiece, length - at)), MPI_CHAR, 0,
-              MPI_COMM_WORLD);
+    MPI_Bcast(std::span<char>(text).subspan(at).data(),
+              static_cast<int>(std::min(kPiece, length - at)), MPI_CHAR, 0, MPI_COMM_WORLD);
 #endif
 }
 

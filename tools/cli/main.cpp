@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -253,6 +254,7 @@ int run_command(const RunArgs& given, bool quiet, const cli::Cluster& cluster) {
   }
   cluster.agree(error);
   const RunArgs& args = resumed ? *resumed : given;
+  if (!built) throw std::logic_error("agree() let a process without its world through");
   const sim::world::World& world = *built;
   std::error_code ec;
   if (!args.force && given.resume.empty() && cluster.root() &&

@@ -41,7 +41,6 @@ namespace {
 namespace fs = std::filesystem;
 using sim::concat;
 using sim::ConfigError;
-using sim::IoError;
 using sim::io::SweepMethod;
 using sim::world::MetricAxis;
 using sim::world::RunResults;
@@ -502,6 +501,7 @@ int sweep_command(const SweepArgs& args, const sim::io::FileSource& files, const
     error = std::current_exception();
   }
   cluster.agree(error);
+  if (!built) throw std::logic_error("agree() let a process without its plan through");
   const Plan& plan = *built;
   const std::size_t points = plan.design.points.size();
   const std::uint64_t replicates = plan.replicates;
