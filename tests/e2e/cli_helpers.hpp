@@ -58,7 +58,8 @@ inline std::string quote(const std::string& s) {
 /// Runs the chipsim binary with `args` (already shell-quoted where needed) and no stdin.
 inline Outcome chipsim(const std::string& args) {
   TempDir tmp;
-  const std::string out = tmp / "out", err = tmp / "err";
+  const std::string out = tmp / "out";
+  const std::string err = tmp / "err";
   const std::string cmd =
       std::string(CHIPSIM_BINARY) + " " + args + " </dev/null >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());
@@ -78,7 +79,8 @@ inline int shell(const std::string& command) {
 /// Runs `command` in a shell with no stdin; returns its exit status and what it wrote.
 inline Outcome capture(const std::string& command) {
   TempDir tmp;
-  const std::string out = tmp / "out", err = tmp / "err";
+  const std::string out = tmp / "out";
+  const std::string err = tmp / "err";
   const std::string cmd = "( " + command + " ) </dev/null >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());
   Outcome o;
@@ -246,7 +248,7 @@ inline std::string differences_besides_created(const std::string& a, const std::
     }
     if (line.rfind("Attributes status:", 0) == 0) {
       if (line.find(" 0 only in obj1, 0 only in obj2") == std::string::npos)
-        report += last_object + "\n" + line + "\n";
+        report.append(last_object).append("\n").append(line).append("\n");
       continue;
     }
     if (const long long n = detail::differences_count(line); n >= 0) {

@@ -15,7 +15,7 @@ using e2e::chipsim;
 using e2e::quote;
 
 namespace {
-const std::string kGood = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
+const std::string good_scenario = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
 }
 
 TEST_CASE("cli: --version and --help on every subcommand", "[e2e][cli]") {
@@ -36,7 +36,7 @@ TEST_CASE("cli: --version and --help on every subcommand", "[e2e][cli]") {
 TEST_CASE("cli: run writes the result file and says where it is", "[e2e][cli]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "r.h5";
-  const auto o = chipsim("run " + quote(kGood) + " -o " + quote(out));
+  const auto o = chipsim("run " + quote(good_scenario) + " -o " + quote(out));
   REQUIRE(o.status == 0);
   CHECK_THAT(o.out, Catch::Contains("results: " + out));
   CHECK(fs::exists(out));
@@ -47,10 +47,10 @@ TEST_CASE("cli: run writes the result file and says where it is", "[e2e][cli]") 
   CHECK(r.scenario_name == "two-labs");
 
   SECTION("refuses to overwrite without --force") {
-    const auto again = chipsim("run " + quote(kGood) + " -o " + quote(out));
+    const auto again = chipsim("run " + quote(good_scenario) + " -o " + quote(out));
     CHECK(again.status == 2);
     CHECK_THAT(again.err, Catch::Contains("use --force"));
-    CHECK(chipsim("run " + quote(kGood) + " -q --force -o " + quote(out)).status == 0);
+    CHECK(chipsim("run " + quote(good_scenario) + " -q --force -o " + quote(out)).status == 0);
   }
   SECTION("inspect describes it") {
     const auto i = chipsim("inspect " + quote(out));
@@ -68,7 +68,9 @@ TEST_CASE("cli: run writes the result file and says where it is", "[e2e][cli]") 
 TEST_CASE("cli: the same seed writes identical numbers at 1 and 2 threads",
           "[e2e][cli][determinism][parallel]") {
   e2e::TempDir tmp;
-  const std::string a = tmp / "t1.h5", b = tmp / "t2.h5", c = tmp / "seed.h5";
+  const std::string a = tmp / "t1.h5";
+  const std::string b = tmp / "t2.h5";
+  const std::string c = tmp / "seed.h5";
   REQUIRE(chipsim("run -q --threads 1 --replicates 3 -o " + quote(a)).status == 0);
   REQUIRE(chipsim("run -q --threads 2 --replicates 3 -o " + quote(b)).status == 0);
   // h5diff compares every dataset's values; the root attributes created_utc and threads may
@@ -93,9 +95,9 @@ TEST_CASE("cli: bad input exits 2 and writes nothing", "[e2e][cli]") {
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains(bad + ":"));
   CHECK_FALSE(fs::exists(out));
-  CHECK(chipsim("run " + quote(kGood) + " --set scenario.end=2023-13 -o " + quote(out)).status ==
-        2);
-  CHECK(chipsim("run " + quote(kGood) + " --choose nope=x -o " + quote(out)).status == 2);
+  CHECK(chipsim("run " + quote(good_scenario) + " --set scenario.end=2023-13 -o " + quote(out))
+            .status == 2);
+  CHECK(chipsim("run " + quote(good_scenario) + " --choose nope=x -o " + quote(out)).status == 2);
   CHECK_FALSE(fs::exists(out));
   CHECK(fs::is_empty(tmp.path()) == false);  // only bad.yaml
   CHECK(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator()) == 1);
@@ -107,12 +109,12 @@ TEST_CASE("cli: a failed write exits 1 and leaves no file", "[e2e][cli]") {
   fs::create_directory(ro);
   fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
   const std::string out = ro + "/r.h5";
-  const auto o = chipsim("run " + quote(kGood) + " -q -o " + quote(out));
+  const auto o = chipsim("run " + quote(good_scenario) + " -q -o " + quote(out));
   if (geteuid() == 0) {
     // root writes anywhere; use a path under a regular file instead
     const std::string file = tmp / "plain";
     { std::ofstream f(file); }
-    const auto o2 = chipsim("run " + quote(kGood) + " -q -o " + quote(file + "/r.h5"));
+    const auto o2 = chipsim("run " + quote(good_scenario) + " -q -o " + quote(file + "/r.h5"));
     CHECK(o2.status == 1);
     CHECK_FALSE(fs::exists(file + "/r.h5"));
   } else {
@@ -137,8 +139,7 @@ TEST_CASE("cli: a killed run leaves no file at the output path", "[e2e][cli]") {
   }
   // a short run: the loop looks without a pause until the write begins
   const std::string short_run = std::string(CHIPSIM_BINARY) + " run -q --replicates 20 -o \"$OUT\"";
-  const e2e::Killed k =
-      e2e::kill_when(short_run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+  const e2e::Killed k = e2e::kill_when(short_run, out, R"(set -- "$OUT".tmp.*; [ -e "$1" ])", true);
   CHECK(k.status == 137);
   CHECK_FALSE(k.output_seen);
   CHECK_FALSE(fs::exists(out));
@@ -166,9 +167,9 @@ TEST_CASE("cli: validate reports each bad scenario with its location and exits 2
     ++cases;
   }
   CHECK(cases >= 25);
-  const auto ok = chipsim("validate " + quote(kGood));
+  const auto ok = chipsim("validate " + quote(good_scenario));
   CHECK(ok.status == 0);
-  CHECK_THAT(ok.out, Catch::Contains(kGood + ": ok"));
+  CHECK_THAT(ok.out, Catch::Contains(good_scenario + ": ok"));
 }
 
 TEST_CASE("cli: every scenario shipped in scenarios/ validates and runs", "[e2e][cli][scenarios]") {
@@ -251,14 +252,16 @@ TEST_CASE("cli: a run continued from a checkpoint is bit-identical to a run from
     const std::string small = tmp / "small.h5";
     const std::string resumed = tmp / "resumed.h5";
     const std::string whole = tmp / "whole.h5";
-    REQUIRE(chipsim("run -q " + quote(kGood) + " --replicates 3 --checkpoint-at 2024-06 -o " +
-                    quote(small))
+    REQUIRE(chipsim("run -q " + quote(good_scenario) +
+                    " --replicates 3 --checkpoint-at 2024-06 -o " + quote(small))
                 .status == 0);
     REQUIRE(sim::io::read_checkpoints(small).size() == 3);
     REQUIRE(
         chipsim("run -q --from-checkpoint " + quote(small + "@2024-06") + " -o " + quote(resumed))
             .status == 0);
-    REQUIRE(chipsim("run -q " + quote(kGood) + " --replicates 3 -o " + quote(whole)).status == 0);
+    REQUIRE(
+        chipsim("run -q " + quote(good_scenario) + " --replicates 3 -o " + quote(whole)).status ==
+        0);
     CHECK(e2e::differences_besides_created(resumed, whole).empty());
   }
   SECTION("what cannot continue is refused with status 2 and no file") {
@@ -334,7 +337,7 @@ TEST_CASE("cli: a run killed while replacing a file leaves the old file or the n
           "[e2e][cli]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "r.h5";
-  REQUIRE(chipsim("run -q " + quote(kGood) + " -o " + quote(out)).status == 0);
+  REQUIRE(chipsim("run -q " + quote(good_scenario) + " -o " + quote(out)).status == 0);
   const std::string before = e2e::slurp(out);
   const std::string run =
       std::string(CHIPSIM_BINARY) + " run -q --force --replicates 200 -o \"$OUT\"";
@@ -343,7 +346,7 @@ TEST_CASE("cli: a run killed while replacing a file leaves the old file or the n
   const std::string short_run =
       std::string(CHIPSIM_BINARY) + " run -q --force --replicates 20 -o \"$OUT\"";
   const e2e::Killed writing =
-      e2e::kill_when(short_run, out, "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true);
+      e2e::kill_when(short_run, out, R"(set -- "$OUT".tmp.*; [ -e "$1" ])", true);
   CHECK(writing.status == 137);
   CHECK(e2e::slurp(out) == before);
   // killed at other moments: the old file or the complete new one
@@ -360,13 +363,14 @@ TEST_CASE("cli: --limit lowers or raises a resource limit", "[e2e][cli][limits]"
   e2e::TempDir tmp;
   const std::string out = tmp / "r.h5";
   // small.yaml runs 12 months
-  auto o = chipsim("run -q " + quote(kGood) + " --limit months=11 -o " + quote(out));
+  auto o = chipsim("run -q " + quote(good_scenario) + " --limit months=11 -o " + quote(out));
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains("12 months from scenario.start exceed the limit of 11"));
   CHECK_THAT(o.err, Catch::Contains("(raise the limit with --limit months=N)"));
   CHECK_FALSE(fs::exists(out));
-  CHECK(chipsim("run -q " + quote(kGood) + " --limit months=12 -o " + quote(out)).status == 0);
-  o = chipsim("validate -q " + quote(kGood) + " --limit agents=4");
+  CHECK(chipsim("run -q " + quote(good_scenario) + " --limit months=12 -o " + quote(out)).status ==
+        0);
+  o = chipsim("validate -q " + quote(good_scenario) + " --limit agents=4");
   CHECK(o.status == 2);
   CHECK_THAT(o.err, Catch::Contains("5 agents exceed the limit of 4"));
   o = chipsim("sweep --dry-run builtin:sweeps/00-example-h20-share.yaml --limit sweep-points=8");

@@ -14,8 +14,8 @@ using e2e::quote;
 
 namespace {
 
-const std::string kSmall = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
-const std::string kCsvHeader =
+const std::string small_scenario = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
+const std::string csv_header =
     "metric,entity,month,n,mean_a,mean_b,mean_diff,ci_low,ci_high,share_b_greater,method";
 
 /// The lines of `text`, without their newlines.
@@ -36,8 +36,8 @@ std::vector<std::string> fields_of(const std::string& line) {
 
 /// Three replicates of the small scenario, written to `path`, with extra `run` options.
 void run_small(const std::string& path, const std::string& options = "") {
-  const auto o =
-      chipsim("run -q --replicates 3 " + options + " " + quote(kSmall) + " -o " + quote(path));
+  const auto o = chipsim("run -q --replicates 3 " + options + " " + quote(small_scenario) + " -o " +
+                         quote(path));
   REQUIRE(o.status == 0);
 }
 
@@ -45,7 +45,9 @@ void run_small(const std::string& path, const std::string& options = "") {
 /// close, and nothing but whitespace follows the top-level value.
 bool balanced_json(const std::string& text) {
   std::vector<char> open;
-  bool in_string = false, escaped = false, closed = false;
+  bool in_string = false;
+  bool escaped = false;
+  bool closed = false;
   for (const char c : text) {
     if (in_string) {
       if (escaped)
@@ -79,7 +81,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 TEST_CASE("cli: compare of two runs with the same seed shows no difference",
           "[e2e][cli][compare]") {
   e2e::TempDir tmp;
-  const std::string a = tmp / "a.h5", b = tmp / "b.h5";
+  const std::string a = tmp / "a.h5";
+  const std::string b = tmp / "b.h5";
   run_small(a);
   run_small(b);
 
@@ -90,7 +93,7 @@ TEST_CASE("cli: compare of two runs with the same seed shows no difference",
   CHECK_THAT(csv.err, !Catch::Contains("error") && !Catch::Contains("mismatch"));
   const std::vector<std::string> lines = lines_of(csv.out);
   REQUIRE(lines.size() > 1);
-  CHECK(lines[0] == kCsvHeader);
+  CHECK(lines[0] == csv_header);
   // the default set of the small scenario: blocs china and west, countries usa, chn and twn,
   // the chipmaker maker (no investment: those rows are left out)
   CHECK(lines.size() == 1 + 2 + 3 + 1);
@@ -156,7 +159,8 @@ TEST_CASE("cli: compare of two runs with the same seed shows no difference",
 
 TEST_CASE("cli: compare refuses runs that cannot be paired", "[e2e][cli][compare]") {
   e2e::TempDir tmp;
-  const std::string a = tmp / "a.h5", other_seed = tmp / "seed8.h5";
+  const std::string a = tmp / "a.h5";
+  const std::string other_seed = tmp / "seed8.h5";
   run_small(a);
   run_small(other_seed, "--seed 8");
 
@@ -171,7 +175,7 @@ TEST_CASE("cli: compare refuses runs that cannot be paired", "[e2e][cli][compare
     const auto csv =
         chipsim("compare " + quote(a) + " " + quote(other_seed) + " --format csv --allow-mismatch");
     REQUIRE(csv.status == 0);
-    CHECK_THAT(csv.out, Catch::StartsWith(kCsvHeader + "\n"));
+    CHECK_THAT(csv.out, Catch::StartsWith(csv_header + "\n"));
     CHECK_THAT(csv.err, Catch::Contains("mismatch (allowed): seeds differ"));
     const auto table =
         chipsim("compare " + quote(a) + " " + quote(other_seed) + " --allow-mismatch");

@@ -16,7 +16,7 @@ using e2e::quote;
 
 namespace {
 
-const std::string kSmall = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
+const std::string small_scenario = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
 
 /// The records of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
@@ -60,8 +60,10 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
 
 TEST_CASE("cli: export writes tidy CSV matching the HDF5 contents", "[e2e][cli][export]") {
   e2e::TempDir tmp;
-  const std::string h5 = tmp / "run.h5", dir = tmp / "csv";
-  REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 2 -o " + quote(h5)).status == 0);
+  const std::string h5 = tmp / "run.h5";
+  const std::string dir = tmp / "csv";
+  REQUIRE(chipsim("run -q " + quote(small_scenario) + " --replicates 2 -o " + quote(h5)).status ==
+          0);
   const auto o = chipsim("export " + quote(h5) + " --csv " + quote(dir));
   REQUIRE(o.status == 0);
   CHECK_THAT(o.out, Catch::Contains("metrics.csv, flows.csv and events.csv"));

@@ -1,10 +1,13 @@
 // End-to-end tests of `chipsim replay`: scripted choices, the interactive mode driven through
 // piped input and a pseudo-terminal, and the file holding both paths.
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "sim/engine/concat.hpp"
 #include "sim/io/result_file.hpp"
 #include "tests/e2e/cli_helpers.hpp"
 
@@ -26,12 +29,11 @@ e2e::Outcome replay_with(const e2e::TempDir& tmp, const std::string& input,
 /// the same, bit for bit.
 bool same_paths(const std::string& a, const std::string& group_a, const std::string& b,
                 const std::string& group_b) {
-  for (const char* g : {"/metrics", "/trade", "/events"}) {
-    const std::string cmd = "h5diff " + quote(a) + " " + quote(b) + " " + group_a + g + " " +
-                            group_b + g + " >/dev/null 2>&1";
-    if (e2e::shell(cmd) != 0) return false;
-  }
-  return true;
+  const std::array<const char*, 3> groups{"/metrics", "/trade", "/events"};
+  return std::ranges::all_of(groups, [&](const char* g) {
+    return e2e::shell(sim::concat("h5diff ", quote(a), " ", quote(b), " ", group_a, g, " ", group_b,
+                                  g, " >/dev/null 2>&1")) == 0;
+  });
 }
 
 std::string option_of(const sim::world::RunResults& r, const std::string& decision) {
@@ -44,7 +46,8 @@ std::string option_of(const sim::world::RunResults& r, const std::string& decisi
 
 TEST_CASE("replay: the historical options reproduce the historical run exactly", "[e2e][replay]") {
   e2e::TempDir tmp;
-  const std::string run = tmp / "run.h5", replay = tmp / "replay.h5";
+  const std::string run = tmp / "run.h5";
+  const std::string replay = tmp / "replay.h5";
   REQUIRE(chipsim("run -q -o " + quote(run)).status == 0);
   const auto o = chipsim("replay --batch -q -o " + quote(replay));
   REQUIRE(o.status == 0);
@@ -55,7 +58,8 @@ TEST_CASE("replay: the historical options reproduce the historical run exactly",
 
 TEST_CASE("replay: --choose writes the branch and history into one file", "[e2e][replay]") {
   e2e::TempDir tmp;
-  const std::string out = tmp / "branch.h5", run = tmp / "run.h5";
+  const std::string out = tmp / "branch.h5";
+  const std::string run = tmp / "run.h5";
   const auto o = chipsim("replay -q --choose h20-april-2025=no-change -o " + quote(out));
   REQUIRE(o.status == 0);
   REQUIRE(chipsim("run -q --choose h20-april-2025=no-change -o " + quote(run)).status == 0);
@@ -85,7 +89,8 @@ TEST_CASE("replay: --choose writes the branch and history into one file", "[e2e]
 
 TEST_CASE("replay: interactive over piped input, to the end of input", "[e2e][replay]") {
   e2e::TempDir tmp;
-  const std::string out = tmp / "piped.h5", batch = tmp / "batch.h5";
+  const std::string out = tmp / "piped.h5";
+  const std::string batch = tmp / "batch.h5";
   // run to the first decision, take option 2 (no-change); an unknown key; one month; then
   // to the next decision, where input ends: the rest take what happened
   const auto o = replay_with(tmp, "d\n2\nx\n\nd\n", "-o " + quote(out));

@@ -18,19 +18,19 @@ using e2e::quote;
 
 namespace {
 
-const std::string kSmall = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
+const std::string small_scenario = std::string(CHIPSIM_TEST_DATA_DIR) + "/e2e/small.yaml";
 
 /// A policy note with every character HTML and JavaScript care about.
-const std::string kNastyNote = R"(<b>bold</b> & "quotes" 'single' </script><!-- — dash)";
+const std::string nasty_note = R"(<b>bold</b> & "quotes" 'single' </script><!-- — dash)";
 
-/// small.yaml with kNastyNote on its policy and a decision in 2024-09, written into `dir`.
+/// small.yaml with nasty_note on its policy and a decision in 2024-09, written into `dir`.
 std::string scenario_with_note_and_decision(const e2e::TempDir& dir) {
-  std::string text = e2e::slurp(kSmall);
+  std::string text = e2e::slurp(small_scenario);
   const std::string licence = "licence: {approval_probability: 0.5, delay_months: 1}}";
   const auto at = text.find(licence);
   REQUIRE(at != std::string::npos);
   std::string escaped;  // as a YAML double-quoted scalar
-  for (const char c : kNastyNote) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
+  for (const char c : nasty_note) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
   text.replace(at, licence.size(),
                "licence: {approval_probability: 0.5, delay_months: 1}, note: \"" + escaped + "\"}");
   text +=
@@ -43,7 +43,7 @@ std::string scenario_with_note_and_decision(const e2e::TempDir& dir) {
       "      - {id: approve, events: [{set: {policies.ban.licence.approval_probability: 1}}]}\n"
       "      - {id: keep}\n"
       "    historical: keep\n";
-  const std::string path = dir / "scenario.yaml";
+  std::string path = dir / "scenario.yaml";
   std::ofstream(path) << text;
   return path;
 }
@@ -55,7 +55,7 @@ bool has(const std::string& page, const std::string& text) {
 
 /// The text of `<script type="application/json" id="report-data">`.
 std::string report_data(const std::string& page) {
-  const std::string open = "<script type=\"application/json\" id=\"report-data\">";
+  const std::string open = R"(<script type="application/json" id="report-data">)";
   const auto from = page.find(open);
   REQUIRE(from != std::string::npos);
   const auto to = page.find("</script>", from);
@@ -87,7 +87,7 @@ std::vector<double> array_after(const std::string& json, const std::string& key)
 double number_after(const std::string& json, const std::string& key, std::size_t from = 0) {
   const auto at = json.find(key, from);
   REQUIRE(at != std::string::npos);
-  return std::strtod(json.c_str() + at + key.size(), nullptr);
+  return std::strtod(&json[at + key.size()], nullptr);
 }
 
 /// Every src and href attribute value of `page`'s elements (the scripts' text left out).
@@ -116,7 +116,8 @@ std::vector<std::string> links_in(const std::string& page) {
 double stock_mean(const std::string& h5, std::size_t t, const std::vector<std::size_t>& columns) {
   const e2e::H5Array a = e2e::h5_array(h5, "/metrics/country/compute_stock_h100e");
   REQUIRE(a.shape.size() == 3);
-  const std::size_t months = a.shape[1], countries = a.shape[2];
+  const std::size_t months = a.shape[1];
+  const std::size_t countries = a.shape[2];
   double total = 0;
   for (std::size_t rep = 0; rep < a.shape[0]; ++rep)
     for (const std::size_t c : columns) total += a.values[(rep * months + t) * countries + c];
@@ -129,7 +130,8 @@ TEST_CASE("cli: report writes one self-contained page whose data match the file"
           "[e2e][cli][report]") {
   e2e::TempDir tmp;
   const std::string scenario = scenario_with_note_and_decision(tmp);
-  const std::string h5 = tmp / "base.h5", page_path = tmp / "one.html";
+  const std::string h5 = tmp / "base.h5";
+  const std::string page_path = tmp / "one.html";
   REQUIRE(chipsim("run -q " + quote(scenario) + " --replicates 3 -o " + quote(h5)).status == 0);
   const auto o = chipsim("report " + quote(h5) + " -o " + quote(page_path));
   REQUIRE(o.status == 0);
@@ -175,16 +177,16 @@ TEST_CASE("cli: report writes one self-contained page whose data match the file"
   SECTION("the data are the file's: compute stock of the west bloc, mean of 3 replicates") {
     const std::string json = report_data(page);
     // countries usa, chn, twn; blocs west = usa + twn, china = chn; 12 months
-    const std::vector<double> west = array_after(json, "{\"id\":\"west\",\"mean\":");
+    const std::vector<double> west = array_after(json, R"({"id":"west","mean":)");
     REQUIRE(west.size() == 12);
     const double want = stock_mean(h5, 11, {0, 2});
     CHECK(want > 0);
     CHECK(west[11] == Approx(want).epsilon(1e-12));
     CHECK(west[0] == Approx(stock_mean(h5, 0, {0, 2})).epsilon(1e-12));
-    const std::vector<double> china = array_after(json, "{\"id\":\"china\",\"mean\":");
+    const std::vector<double> china = array_after(json, R"({"id":"china","mean":)");
     CHECK(china[11] == Approx(stock_mean(h5, 11, {1})).epsilon(1e-12));
     // the band holds the mean
-    const auto west_at = json.find("{\"id\":\"west\"");
+    const auto west_at = json.find(R"({"id":"west")");
     const std::vector<double> q05 = array_after(json.substr(west_at), "\"q05\":");
     const std::vector<double> q95 = array_after(json.substr(west_at), "\"q95\":");
     CHECK(q05[11] <= west[11]);
@@ -192,9 +194,10 @@ TEST_CASE("cli: report writes one self-contained page whose data match the file"
 
     // chips by channel: all of /trade/flows' legal units over 3 replicates, per month
     const sim::world::RunResults r = sim::io::read_results(h5);
-    const std::vector<double> legal = array_after(json, "{\"id\":\"legal\",\"mean\":");
+    const std::vector<double> legal = array_after(json, R"({"id":"legal","mean":)");
     REQUIRE(legal.size() == 12);
-    double flows_legal = 0, page_legal = 0;
+    double flows_legal = 0;
+    double page_legal = 0;
     for (const auto& f : r.flows)
       if (f.channel == sim::world::Channel::legal) flows_legal += f.units;
     for (const double v : legal) page_legal += v;
@@ -207,7 +210,7 @@ TEST_CASE("cli: report writes one self-contained page whose data match the file"
     CHECK(json.find('<') == std::string::npos);
     CHECK(json.find('>') == std::string::npos);
     CHECK(has(json, R"(\u003cb\u003ebold\u003c/b\u003e \u0026 \"quotes\")"));
-    CHECK_FALSE(has(page, kNastyNote));
+    CHECK_FALSE(has(page, nasty_note));
     CHECK(has(page,
               "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot; "
               "&#39;single&#39; &lt;/script&gt;&lt;!-- — dash"));
@@ -232,9 +235,12 @@ TEST_CASE("cli: report writes one self-contained page whose data match the file"
 
 TEST_CASE("cli: report on two files shows B - A as compare computes it", "[e2e][cli][report]") {
   e2e::TempDir tmp;
-  const std::string a = tmp / "base.h5", b = tmp / "strict.h5", page_path = tmp / "two.html";
-  REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 3 -o " + quote(a)).status == 0);
-  REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 3 -o " + quote(b) +
+  const std::string a = tmp / "base.h5";
+  const std::string b = tmp / "strict.h5";
+  const std::string page_path = tmp / "two.html";
+  REQUIRE(chipsim("run -q " + quote(small_scenario) + " --replicates 3 -o " + quote(a)).status ==
+          0);
+  REQUIRE(chipsim("run -q " + quote(small_scenario) + " --replicates 3 -o " + quote(b) +
                   " --set policies.ban.licence.approval_probability=0")
               .status == 0);
   const auto o = chipsim("report -q " + quote(a) + " " + quote(b) + " -o " + quote(page_path));
@@ -250,16 +256,16 @@ TEST_CASE("cli: report on two files shows B - A as compare computes it", "[e2e][
   // china's compute at 2024-12, strict minus base, averaged over the 3 paired replicates: with
   // no licence granted China's labs get fewer chips
   const std::string json = report_data(page);
-  const auto compute = json.find("{\"id\":\"compute\"");
+  const auto compute = json.find(R"({"id":"compute")");
   REQUIRE(compute != std::string::npos);
-  const auto china = json.find("{\"label\":\"china\"", compute);
+  const auto china = json.find(R"({"label":"china")", compute);
   REQUIRE(china != std::string::npos);
   const double want = stock_mean(b, 11, {1}) - stock_mean(a, 11, {1});
   CHECK(want < 0);
   CHECK(number_after(json, "\"mean_diff\":", china) == Approx(want).epsilon(1e-9));
   CHECK(number_after(json, "\"mean_a\":", china) == Approx(stock_mean(a, 11, {1})));
   // licensed chips: none in the strict run
-  const auto licensed = json.find("{\"label\":\"licensed\"");
+  const auto licensed = json.find(R"({"label":"licensed")");
   REQUIRE(licensed != std::string::npos);
   CHECK(number_after(json, "\"mean_b\":", licensed) == 0);
   CHECK(number_after(json, "\"mean_a\":", licensed) > 0);

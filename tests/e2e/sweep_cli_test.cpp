@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -26,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/engine/concat.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/world/results.hpp"
 #include "tests/e2e/cli_helpers.hpp"
@@ -37,26 +39,26 @@ using e2e::quote;
 
 namespace {
 
-const std::string kData = CHIPSIM_TEST_DATA_DIR;
-const std::string kSmall = kData + "/e2e/small.yaml";
-const std::string kSweeps = kData + "/sweeps";
-const std::string kGrid = kSweeps + "/grid.yaml";           // 3 x 2 points, 2 replicates
-const std::string kLongGrid = kSweeps + "/long_grid.yaml";  // the same, 10 replicates
-const std::string kMorris = kSweeps + "/morris.yaml";       // 2 inputs, 4 trajectories
-const std::string kBudget = "agents.lab-us.budget_usd_per_month";
-const std::string kApproval = "policies.ban.licence.approval_probability";
-const std::string kQuota = "policies.ban.quota.tpp_per_country";
+const std::string data_dir = CHIPSIM_TEST_DATA_DIR;
+const std::string small_scenario = data_dir + "/e2e/small.yaml";
+const std::string sweeps_dir = data_dir + "/sweeps";
+const std::string grid_sweep = sweeps_dir + "/grid.yaml";            // 3 x 2 points, 2 replicates
+const std::string long_grid_sweep = sweeps_dir + "/long_grid.yaml";  // the same, 10 replicates
+const std::string morris_sweep = sweeps_dir + "/morris.yaml";        // 2 inputs, 4 trajectories
+const std::string budget_path = "agents.lab-us.budget_usd_per_month";
+const std::string approval_path = "policies.ban.licence.approval_probability";
+const std::string quota_path = "policies.ban.quota.tpp_per_country";
 
 /// The points of grid.yaml in the order the file must hold them: the first parameter (the US
 /// lab's budget) varies slowest.
-const std::vector<std::vector<double>> kGridPoints = {{1.0e6, 0.25}, {1.0e6, 0.75}, {1.5e6, 0.25},
+const std::vector<std::vector<double>> grid_points = {{1.0e6, 0.25}, {1.0e6, 0.75}, {1.5e6, 0.25},
                                                       {1.5e6, 0.75}, {2.0e6, 0.25}, {2.0e6, 0.75}};
 
 /// A number as a `--set` value that reads back as the same double.
 std::string number_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.17g", v);
+  return buf.data();
 }
 
 std::vector<std::uint64_t> bits(const std::vector<double>& values) {
@@ -84,6 +86,7 @@ std::vector<std::vector<std::string>> rows_of_point(
 /// Column `c` of every row, as numbers.
 std::vector<double> column(const std::vector<std::vector<std::string>>& rows, std::size_t c) {
   std::vector<double> out;
+  out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(std::stod(row.at(c)));
   return out;
 }
@@ -91,6 +94,7 @@ std::vector<double> column(const std::vector<std::vector<std::string>>& rows, st
 /// A flat list of one-field rows, e.g. the strings of a 1-D string dataset.
 std::vector<std::string> singles(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::string> out;
+  out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(row.size() == 1 ? row.front() : "<not one field>");
   return out;
 }
@@ -118,7 +122,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 /// grid.yaml with its base as an absolute path, so the copy can live in any folder.
 std::string grid_text_anywhere() {
-  return replaced(e2e::slurp(kGrid), "base: ../e2e/small.yaml", "base: " + kSmall);
+  return replaced(e2e::slurp(grid_sweep), "base: ../e2e/small.yaml", "base: " + small_scenario);
 }
 
 /// Sleeps until the wall clock's second changes, so that the next file gets another
@@ -134,7 +138,7 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
           "[e2e][cli][sweep]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "grid.h5";
-  const auto o = chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out));
+  const auto o = chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out));
   REQUIRE(o.status == 0);
   CHECK(o.err.empty());
   REQUIRE(fs::exists(out));
@@ -145,15 +149,15 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
   CHECK(e2e::h5_string_attribute(out, "/", "sweep_method") == "grid");
   CHECK(singles(e2e::h5_rows(out, "-a /sweep_points")) == std::vector<std::string>{"6"});
   CHECK(singles(e2e::h5_rows(out, "-d /sweep/parameter")) ==
-        std::vector<std::string>{kBudget, kApproval});
+        std::vector<std::string>{budget_path, approval_path});
   CHECK(singles(e2e::h5_rows(out, "-d /sweep/definition")) ==
-        std::vector<std::string>{e2e::slurp(kGrid)});
+        std::vector<std::string>{e2e::slurp(grid_sweep)});
   const auto points = e2e::h5_rows(out, "-d /sweep/point");
   REQUIRE(points.size() == 6);
   for (std::size_t p = 0; p < 6; ++p) {
     INFO("point " << p);
-    CHECK(column({points[p]}, 0).front() == kGridPoints[p][0]);
-    CHECK(column({points[p]}, 1).front() == kGridPoints[p][1]);
+    CHECK(column({points[p]}, 0).front() == grid_points[p][0]);
+    CHECK(column({points[p]}, 1).front() == grid_points[p][1]);
   }
   CHECK(singles(e2e::h5_rows(out, "-d /sweep/output")) ==
         std::vector<std::string>{"us-revenue", "china-compute"});
@@ -171,14 +175,15 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
   // each point p is the plain run of small.yaml with the point's --set values and the sweep's
   // 2 replicates: every metric, every flow and every event, bit for bit
   std::map<std::string, std::vector<double>> sweep_values;  // metric path -> [6, 2, 12, W]
-  for (std::size_t p = 0; p < kGridPoints.size(); ++p) {
-    INFO("point " << p << ": " << kBudget << "=" << number_text(kGridPoints[p][0]) << ", "
-                  << kApproval << "=" << number_text(kGridPoints[p][1]));
+  for (std::size_t p = 0; p < grid_points.size(); ++p) {
+    INFO("point " << p << ": " << budget_path << "=" << number_text(grid_points[p][0]) << ", "
+                  << approval_path << "=" << number_text(grid_points[p][1]));
     const std::string run = tmp / ("run" + std::to_string(p) + ".h5");
-    REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 2 --set " + kBudget + "=" +
-                    number_text(kGridPoints[p][0]) + " --set " + kApproval + "=" +
-                    number_text(kGridPoints[p][1]) + " -o " + quote(run))
-                .status == 0);
+    REQUIRE(
+        chipsim(sim::concat("run -q ", quote(small_scenario), " --replicates 2 --set ", budget_path,
+                            "=", number_text(grid_points[p][0]), " --set ", approval_path, "=",
+                            number_text(grid_points[p][1]), " -o ", quote(run)))
+            .status == 0);
     const sim::world::RunResults r = sim::io::read_results(run);
     REQUIRE(r.replicates == 2);
     REQUIRE(r.months.size() == 12);
@@ -195,7 +200,7 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
         sweep_values[path] = std::move(array.values);
       }
       const std::vector<double>& all = sweep_values[path];
-      const std::size_t block = 2 * 12 * width;
+      const std::size_t block = std::size_t{2} * 12 * width;
       REQUIRE(all.size() == 6 * block);
       const std::vector<double> of_point(
           all.begin() + static_cast<std::ptrdiff_t>(p * block),
@@ -214,7 +219,8 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
     const auto maker = static_cast<std::size_t>(
         std::find(r.agent_ids.begin(), r.agent_ids.end(), "maker") - r.agent_ids.begin());
     REQUIRE(maker < r.agent_ids.size());
-    const std::size_t agents = r.agent_ids.size(), countries = r.country_ids.size();
+    const std::size_t agents = r.agent_ids.size();
+    const std::size_t countries = r.country_ids.size();
     const std::vector<double>& revenue = sweep_values.at("/metrics/agent/revenue_usd");
     const std::vector<double>& stock = sweep_values.at("/metrics/country/compute_stock_h100e");
     for (std::size_t rep = 0; rep < 2; ++rep) {
@@ -242,9 +248,11 @@ TEST_CASE("cli sweep: a 3x2 grid holds each point's runs, in order, as a plain r
 TEST_CASE("cli sweep: the file's scenario is the base scenario, not its first point",
           "[e2e][cli][sweep]") {
   e2e::TempDir tmp;
-  const std::string out = tmp / "grid.h5", run = tmp / "run.h5";
-  REQUIRE(chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out)).status == 0);
-  REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 2 -o " + quote(run)).status == 0);
+  const std::string out = tmp / "grid.h5";
+  const std::string run = tmp / "run.h5";
+  REQUIRE(chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out)).status == 0);
+  REQUIRE(chipsim("run -q " + quote(small_scenario) + " --replicates 2 -o " + quote(run)).status ==
+          0);
   const auto sweep_yaml = singles(e2e::h5_rows(out, "-d /scenario/resolved_yaml"));
   const auto run_yaml = singles(e2e::h5_rows(run, "-d /scenario/resolved_yaml"));
   REQUIRE(sweep_yaml.size() == 1);
@@ -262,17 +270,18 @@ TEST_CASE("cli sweep: identical files at 1, 2 and 8 threads, created_utc aside",
     files[threads] = tmp / ("t" + std::to_string(threads) + ".h5");
     // a new second for the last file, so its created_utc differs and must be ignored
     if (threads == 8) wait_for_next_second();
-    REQUIRE(chipsim("sweep -q --threads " + std::to_string(threads) + " " + quote(kGrid) + " -o " +
-                    quote(files[threads]))
+    REQUIRE(chipsim("sweep -q --threads " + std::to_string(threads) + " " + quote(grid_sweep) +
+                    " -o " + quote(files[threads]))
                 .status == 0);
   }
   CHECK(e2e::h5_string_attribute(files[1], "/", "created_utc") !=
         e2e::h5_string_attribute(files[8], "/", "created_utc"));
-  CHECK(differences_besides_created(files[1], files[2]) == "");
-  CHECK(differences_besides_created(files[1], files[8]) == "");
+  CHECK_THAT(differences_besides_created(files[1], files[2]), Catch::Matchers::Equals(""));
+  CHECK_THAT(differences_besides_created(files[1], files[8]), Catch::Matchers::Equals(""));
 
   SECTION("the comparison sees a different seed and a different layout") {
-    const std::string other_seed = tmp / "seed.yaml", seeded = tmp / "seed.h5";
+    const std::string other_seed = tmp / "seed.yaml";
+    const std::string seeded = tmp / "seed.h5";
     write_file(other_seed, replaced(grid_text_anywhere(), "  replicates: 2\n",
                                     "  replicates: 2\n  seed: 99\n"));
     REQUIRE(chipsim("sweep -q " + quote(other_seed) + " -o " + quote(seeded)).status == 0);
@@ -280,7 +289,9 @@ TEST_CASE("cli sweep: identical files at 1, 2 and 8 threads, created_utc aside",
     CHECK_THAT(seed_report, Catch::Contains("/metrics/agent/revenue_usd"));
     CHECK_THAT(seed_report, Catch::Contains("<seed of </>>"));
     const std::string run = tmp / "run.h5";
-    REQUIRE(chipsim("run -q " + quote(kSmall) + " --replicates 2 -o " + quote(run)).status == 0);
+    REQUIRE(
+        chipsim("run -q " + quote(small_scenario) + " --replicates 2 -o " + quote(run)).status ==
+        0);
     const std::string layout_report = differences_besides_created(files[1], run);
     CHECK_THAT(layout_report, Catch::Contains("in one file only"));
     CHECK_THAT(layout_report, Catch::Contains("/sweep/point"));
@@ -298,8 +309,8 @@ TEST_CASE("cli run: identical files at 1, 2 and 8 threads, created_utc aside",
                     quote(files[threads]))
                 .status == 0);
   }
-  CHECK(differences_besides_created(files[1], files[2]) == "");
-  CHECK(differences_besides_created(files[1], files[8]) == "");
+  CHECK_THAT(differences_besides_created(files[1], files[2]), Catch::Matchers::Equals(""));
+  CHECK_THAT(differences_besides_created(files[1], files[8]), Catch::Matchers::Equals(""));
   const std::string other = tmp / "seed.h5";
   REQUIRE(chipsim("run -q --replicates 3 --seed 99 -o " + quote(other)).status == 0);
   CHECK_THAT(differences_besides_created(files[1], other), Catch::Contains("/metrics/"));
@@ -309,10 +320,11 @@ TEST_CASE("cli sweep: --max-units stops early and --resume finishes the same fil
           "[e2e][cli][sweep][resume]") {
   e2e::TempDir tmp;
   const std::string reference = tmp / "reference.h5";
-  REQUIRE(chipsim("sweep -q " + quote(kGrid) + " -o " + quote(reference)).status == 0);
+  REQUIRE(chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(reference)).status == 0);
 
-  const std::string out = tmp / "stopped.h5", parts = out + ".parts";
-  const auto first = chipsim("sweep " + quote(kGrid) + " -o " + quote(out) + " --max-units 5");
+  const std::string out = tmp / "stopped.h5";
+  const std::string parts = out + ".parts";
+  const auto first = chipsim("sweep " + quote(grid_sweep) + " -o " + quote(out) + " --max-units 5");
   CHECK(first.status == 0);
   CHECK_THAT(first.out, Catch::Contains("stopped after 5 of 12"));
   CHECK_THAT(first.out, Catch::Contains("chipsim sweep --resume " + out));
@@ -325,23 +337,26 @@ TEST_CASE("cli sweep: --max-units stops early and --resume finishes the same fil
   CHECK(resumed.err.empty());
   REQUIRE(fs::exists(out));
   CHECK_FALSE(fs::exists(parts));
-  CHECK(differences_besides_created(out, reference) == "");
+  CHECK_THAT(differences_besides_created(out, reference), Catch::Matchers::Equals(""));
 
   // --method and --samples of the first start hold for the resumed sweep
-  const std::string morris = tmp / "morris.h5", morris_reference = tmp / "morris-reference.h5";
+  const std::string morris = tmp / "morris.h5";
+  const std::string morris_reference = tmp / "morris-reference.h5";
   const std::string method = " --method morris --samples 3";
-  REQUIRE(chipsim("sweep -q " + quote(kGrid) + method + " -o " + quote(morris_reference)).status ==
-          0);
-  REQUIRE(chipsim("sweep -q " + quote(kGrid) + method + " -o " + quote(morris) + " --max-units 7")
-              .status == 0);
+  REQUIRE(
+      chipsim("sweep -q " + quote(grid_sweep) + method + " -o " + quote(morris_reference)).status ==
+      0);
+  REQUIRE(
+      chipsim("sweep -q " + quote(grid_sweep) + method + " -o " + quote(morris) + " --max-units 7")
+          .status == 0);
   CHECK(part_count(morris) == 7);
   CHECK(chipsim("sweep -q --resume " + quote(morris)).status == 0);
-  CHECK(differences_besides_created(morris, morris_reference) == "");
+  CHECK_THAT(differences_besides_created(morris, morris_reference), Catch::Matchers::Equals(""));
 }
 
 /// A shell test: OUT.parts/ holds at least `n` part files.
 std::string parts_at_least(std::size_t n) {
-  return "set -- \"$OUT.parts\"/p*.h5; [ -e \"$1\" ] && [ $# -ge " + std::to_string(n) + " ]";
+  return R"(set -- "$OUT.parts"/p*.h5; [ -e "$1" ] && [ $# -ge )" + std::to_string(n) + " ]";
 }
 
 /// Inode and modification time of each part file: a part run again would be a new file.
@@ -361,13 +376,14 @@ TEST_CASE("cli sweep: a sweep killed with SIGKILL at any stage resumes to the sa
           "[e2e][cli][sweep][resume][slow]") {
   e2e::TempDir tmp;
   const std::string reference = tmp / "reference.h5";
-  REQUIRE(chipsim("sweep -q " + quote(kLongGrid) + " -o " + quote(reference)).status == 0);
+  REQUIRE(chipsim("sweep -q " + quote(long_grid_sweep) + " -o " + quote(reference)).status == 0);
 
   // the 60-unit sweep on one thread, killed: as soon as its folder exists, then (each time
   // resumed) after one more part, at half the parts, and while merging the parts into OUT
   const std::string out = tmp / "killed.h5";
   const std::string bin = quote(CHIPSIM_BINARY);
-  const std::string start = bin + " sweep -q --threads 1 " + quote(kLongGrid) + " -o \"$OUT\"";
+  const std::string start =
+      bin + " sweep -q --threads 1 " + quote(long_grid_sweep) + " -o \"$OUT\"";
   const std::string resume = bin + " sweep -q --threads 1 --resume \"$OUT\"";
 
   e2e::Killed k = e2e::kill_when(start, out, "[ -e \"$OUT.parts/manifest.yaml\" ]");
@@ -385,7 +401,7 @@ TEST_CASE("cli sweep: a sweep killed with SIGKILL at any stage resumes to the sa
   const std::vector<Stage> stages = {
       {"one more part", parts_at_least(first + 1), false},
       {"half the parts", parts_at_least(std::max<std::size_t>(first + 2, 30)), false},
-      {"merging", "set -- \"$OUT\".tmp.*; [ -e \"$1\" ]", true},
+      {"merging", R"(set -- "$OUT".tmp.*; [ -e "$1" ])", true},
   };
   for (const Stage& stage : stages) {
     INFO(stage.name);
@@ -412,13 +428,15 @@ TEST_CASE("cli sweep: a sweep killed with SIGKILL at any stage resumes to the sa
   CHECK_THAT(resumed.out, Catch::Contains("resuming " + out + ": 60 of 60 units done, 0 to run"));
   REQUIRE(fs::exists(out));
   CHECK_FALSE(fs::exists(out + ".parts"));
-  CHECK(differences_besides_created(out, reference) == "");
+  CHECK_THAT(differences_besides_created(out, reference), Catch::Matchers::Equals(""));
 }
 
 TEST_CASE("cli sweep: --resume runs exactly the missing units", "[e2e][cli][sweep][resume]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "partial.h5";
-  REQUIRE(chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out) + " --max-units 4").status == 0);
+  REQUIRE(
+      chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out) + " --max-units 4").status ==
+      0);
   // a lost unit (its part deleted) is run again too
   auto paths = e2e::files_in(out + ".parts", "p", ".h5");
   REQUIRE(paths.size() == 4);
@@ -445,9 +463,9 @@ TEST_CASE("cli sweep: --resume keeps the --limit values of the start; a new one 
   e2e::TempDir tmp;
   const std::string out = tmp / "limited.h5";
   // small.yaml has 12 months: months=12 is just enough
-  REQUIRE(
-      chipsim("sweep -q " + quote(kGrid) + " --limit months=12 -o " + quote(out) + " --max-units 2")
-          .status == 0);
+  REQUIRE(chipsim("sweep -q " + quote(grid_sweep) + " --limit months=12 -o " + quote(out) +
+                  " --max-units 2")
+              .status == 0);
   CHECK_THAT(e2e::slurp(out + ".parts/manifest.yaml"), Catch::Contains("limits:\n  - 'months=12'"));
   const auto lowered = chipsim("sweep -q --resume " + quote(out) + " --limit months=11");
   CHECK(lowered.status == 2);
@@ -460,10 +478,11 @@ TEST_CASE("cli sweep: --resume keeps the --limit values of the start; a new one 
 TEST_CASE("cli sweep: --resume refuses a base scenario changed since the sweep started",
           "[e2e][cli][sweep][resume]") {
   e2e::TempDir tmp;
-  const std::string base = tmp / "base.yaml", sweep = tmp / "sweep.yaml";
-  const std::string base_text = e2e::slurp(kSmall);
+  const std::string base = tmp / "base.yaml";
+  const std::string sweep = tmp / "sweep.yaml";
+  const std::string base_text = e2e::slurp(small_scenario);
   write_file(base, base_text);
-  write_file(sweep, replaced(e2e::slurp(kGrid), "base: ../e2e/small.yaml", "base: base.yaml"));
+  write_file(sweep, replaced(e2e::slurp(grid_sweep), "base: ../e2e/small.yaml", "base: base.yaml"));
   const std::string out = tmp / "out.h5";
   REQUIRE(chipsim("sweep -q " + quote(sweep) + " -o " + quote(out) + " --max-units 3").status == 0);
   REQUIRE(part_count(out) == 3);
@@ -488,7 +507,7 @@ TEST_CASE("cli sweep: Morris screening gives an inert input mu* = 0 exactly",
           "[e2e][cli][sweep][morris]") {
   e2e::TempDir tmp;
   const std::string out = tmp / "morris.h5";
-  REQUIRE(chipsim("sweep -q " + quote(kMorris) + " -o " + quote(out)).status == 0);
+  REQUIRE(chipsim("sweep -q " + quote(morris_sweep) + " -o " + quote(out)).status == 0);
   CHECK(e2e::h5_string_attribute(out, "/", "sweep_method") == "morris");
   CHECK(e2e::h5_rows(out, "-d /sweep/point").size() == 12);  // 4 trajectories x (2 + 1)
 
@@ -501,9 +520,10 @@ TEST_CASE("cli sweep: Morris screening gives an inert input mu* = 0 exactly",
     INFO("row " << i);
     REQUIRE(rows[i].size() == 6);
     CHECK(rows[i][0] == outputs[i]);
-    CHECK(rows[i][1] == (i % 2 == 0 ? kApproval : kQuota));
+    CHECK(rows[i][1] == (i % 2 == 0 ? approval_path : quota_path));
     CHECK(rows[i][5] == "4");
-    const double mu = std::stod(rows[i][2]), mu_star = std::stod(rows[i][3]);
+    const double mu = std::stod(rows[i][2]);
+    const double mu_star = std::stod(rows[i][3]);
     if (i % 2 == 0) {
       CHECK(mu_star > 0);  // the approval rate moves licensed sales to China
     } else {
@@ -518,7 +538,7 @@ TEST_CASE("cli sweep: --method morris --samples 3 screens a grid file over its v
   e2e::TempDir tmp;
   const std::string out = tmp / "grid-morris.h5";
   const auto o =
-      chipsim("sweep -q " + quote(kGrid) + " --method morris --samples 3 -o " + quote(out));
+      chipsim("sweep -q " + quote(grid_sweep) + " --method morris --samples 3 -o " + quote(out));
   REQUIRE(o.status == 0);
   CHECK(e2e::h5_string_attribute(out, "/", "sweep_method") == "morris");
   const auto points = e2e::h5_rows(out, "-d /sweep/point");
@@ -542,7 +562,7 @@ TEST_CASE("cli sweep: --method morris --samples 3 screens a grid file over its v
 
 TEST_CASE("cli sweep: a bad sweep file exits 2 with its location and writes nothing",
           "[e2e][cli][sweep][bad]") {
-  const fs::path dir = fs::path(kSweeps) / "bad";
+  const fs::path dir = fs::path(sweeps_dir) / "bad";
   int cases = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".expected") continue;
@@ -569,12 +589,13 @@ TEST_CASE("cli sweep: a bad sweep file exits 2 with its location and writes noth
 TEST_CASE("cli sweep: a value the base scenario rejects exits 2 naming the sweep's line",
           "[e2e][cli][sweep][bad]") {
   e2e::TempDir tmp;
-  const std::string sweep = kSweeps + "/approval_out_of_range.yaml";
+  const std::string sweep = sweeps_dir + "/approval_out_of_range.yaml";
   const std::string out = tmp / "never.h5";
   const auto o = chipsim("sweep " + quote(sweep) + " -o " + quote(out));
   CHECK(o.status == 2);
   // line 10 holds the approval rate's range [0.5, 1.5]; the message gives the sampled value
-  CHECK_THAT(o.err, Catch::StartsWith(sweep + ":10:5: error: parameters: " + kApproval + " = 1."));
+  CHECK_THAT(o.err,
+             Catch::StartsWith(sweep + ":10:5: error: parameters: " + approval_path + " = 1."));
   CHECK_THAT(o.err, Catch::Contains("is not valid in the base scenario"));
   CHECK_THAT(o.err, Catch::Contains("expected a rate in [0, 1]"));
   CHECK(entries_in(tmp.path()) == 0);
@@ -583,29 +604,31 @@ TEST_CASE("cli sweep: a value the base scenario rejects exits 2 naming the sweep
 TEST_CASE("cli sweep: an existing result or parts folder is not overwritten",
           "[e2e][cli][sweep][bad]") {
   e2e::TempDir tmp;
-  const std::string out = tmp / "out.h5", parts = out + ".parts";
+  const std::string out = tmp / "out.h5";
+  const std::string parts = out + ".parts";
 
   SECTION("an existing OUT needs --force") {
     write_file(out, "not a result file");
-    const auto o = chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out));
+    const auto o = chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out));
     CHECK(o.status == 2);
     CHECK_THAT(o.err, Catch::Contains("use --force"));
     CHECK(e2e::slurp(out) == "not a result file");
     CHECK_FALSE(fs::exists(parts));
-    CHECK(chipsim("sweep -q --force " + quote(kGrid) + " -o " + quote(out)).status == 0);
+    CHECK(chipsim("sweep -q --force " + quote(grid_sweep) + " -o " + quote(out)).status == 0);
     CHECK(e2e::h5_string_attribute(out, "/", "sweep_name") == "small-grid");
   }
   SECTION("an existing OUT.parts needs --resume") {
-    REQUIRE(chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out) + " --max-units 2").status ==
-            0);
+    REQUIRE(
+        chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out) + " --max-units 2").status ==
+        0);
     REQUIRE(part_count(out) == 2);
-    const auto o = chipsim("sweep -q " + quote(kGrid) + " -o " + quote(out));
+    const auto o = chipsim("sweep -q " + quote(grid_sweep) + " -o " + quote(out));
     CHECK(o.status == 2);
     CHECK_THAT(o.err, Catch::Contains("chipsim sweep --resume " + out));
     CHECK(part_count(out) == 2);
     CHECK_FALSE(fs::exists(out));
     // --force is about OUT, not about an interrupted sweep
-    CHECK(chipsim("sweep -q --force " + quote(kGrid) + " -o " + quote(out)).status == 2);
+    CHECK(chipsim("sweep -q --force " + quote(grid_sweep) + " -o " + quote(out)).status == 2);
     CHECK(part_count(out) == 2);
   }
   SECTION("--resume without parts") {
@@ -615,10 +638,10 @@ TEST_CASE("cli sweep: an existing result or parts folder is not overwritten",
     CHECK(entries_in(tmp.path()) == 0);
   }
   SECTION("usage errors") {
-    CHECK(chipsim("sweep -q " + quote(kGrid) + " --resume " + quote(out)).status == 2);
+    CHECK(chipsim("sweep -q " + quote(grid_sweep) + " --resume " + quote(out)).status == 2);
     CHECK(chipsim("sweep -q").status == 2);
-    CHECK(chipsim("sweep -q " + quote(kGrid) + " --samples 4 -o " + quote(out)).status == 2);
-    CHECK(chipsim("sweep -q " + quote(kGrid) + " --method lhss -o " + quote(out)).status == 2);
+    CHECK(chipsim("sweep -q " + quote(grid_sweep) + " --samples 4 -o " + quote(out)).status == 2);
+    CHECK(chipsim("sweep -q " + quote(grid_sweep) + " --method lhss -o " + quote(out)).status == 2);
     CHECK(entries_in(tmp.path()) == 0);
   }
 }
@@ -628,10 +651,11 @@ TEST_CASE("cli sweep: an existing result or parts folder is not overwritten",
 TEST_CASE("cli sweep: problems with the sweep file's set and choose name its line",
           "[e2e][cli][sweep][bad]") {
   e2e::TempDir tmp;
-  const std::string sweep = tmp / "sweep.yaml", out = tmp / "never.h5";
+  const std::string sweep = tmp / "sweep.yaml";
+  const std::string out = tmp / "never.h5";
   SECTION("set") {
     write_file(sweep, replaced(grid_text_anywhere(), "  replicates: 2\n",
-                               "  replicates: 2\n  set:\n    " + kApproval + ": 1.5\n"));
+                               "  replicates: 2\n  set:\n    " + approval_path + ": 1.5\n"));
     const auto o = chipsim("sweep " + quote(sweep) + " -o " + quote(out));
     CHECK(o.status == 2);
     CHECK_THAT(o.err, Catch::Contains("expected a rate in [0, 1]"));
@@ -654,11 +678,12 @@ TEST_CASE("cli sweep: a sweep file in a folder whose name has a quote resumes",
   e2e::TempDir tmp;
   const fs::path folder = tmp.path() / "o'brien";
   fs::create_directory(folder);
-  const std::string sweep = (folder / "grid.yaml").string(), out = tmp / "out.h5";
+  const std::string sweep = (folder / "grid.yaml").string();
+  const std::string out = tmp / "out.h5";
   write_file(sweep, grid_text_anywhere());
   REQUIRE(chipsim("sweep -q " + quote(sweep) + " -o " + quote(out) + " --max-units 2").status == 0);
   const auto resumed = chipsim("sweep -q --resume " + quote(out));
-  CHECK(resumed.err == "");
+  CHECK_THAT(resumed.err, Catch::Matchers::Equals(""));
   CHECK(resumed.status == 0);
   CHECK(fs::exists(out));
 }

@@ -11,16 +11,19 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point libFuzzer names
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   std::vector<fs::path> inputs;
-  for (int i = 1; i < argc; ++i) {
-    const fs::path arg(argv[i]);
+  const std::span<char*> args(argv, static_cast<std::size_t>(argc));
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const fs::path arg(args[i]);
     if (fs::is_directory(arg)) {
       for (const auto& entry : fs::recursive_directory_iterator(arg)) {
         if (entry.is_regular_file()) inputs.push_back(entry.path());
@@ -40,9 +43,10 @@ int main(int argc, char** argv) {
       std::cerr << "fuzz_regressions: cannot read " << path.string() << '\n';
       return 1;
     }
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
     try {
-      LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+      LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
     } catch (const std::exception& e) {
       std::cerr << path.string() << ": unexpected exception: " << e.what() << '\n';
       return 1;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "scenarios/embedded.hpp"
@@ -16,11 +17,13 @@
 #include "sim/io/scenario_loader.hpp"
 #include "sim/world/world.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point libFuzzer names
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // the built-in scenarios only: the input is named as one of them, so relative includes
   // resolve among the embedded files and never reach the disk
   static const sim::io::FileSource files(sim::scenarios::embedded());
-  const std::string text(reinterpret_cast<const char*>(data), size);
+  std::string text(size, '\0');
+  if (size != 0) std::memcpy(text.data(), data, size);
   try {
     sim::world::ScenarioSpec spec =
         sim::io::load_scenario_text(text, "builtin:fuzz/fuzz.yaml", files);

@@ -175,7 +175,8 @@ TEST_CASE("what-if: keeping the H20 licence cuts NVIDIA's China revenue after Au
 TEST_CASE("what-if: keeping the diffusion rule cuts chips to tier-2 countries",
           "[scenarios][whatif]") {
   // mechanism: a total TPP quota per tier-2 country from May 2025
-  double history = 0, kept = 0;
+  double history = 0;
+  double kept = 0;
   for (const char* c : {"sgp", "mys", "ind", "are", "sau"}) {
     history += sum(run_builtin("history/h20-2025.yaml").results, MetricAxis::country,
                    "chip_imports_units", c, "2025-05", "2027-12");

@@ -266,7 +266,9 @@ TEST_CASE("agents::Government: in a full run a hawk cuts the rival's compute, a 
   };
   const RunResults hawk = run(1, 0);
   const RunResults dealmaker = run(0, 1);
-  const std::size_t chn = 1, usa = 0, last = hawk.months.size() - 1;
+  const std::size_t chn = 1;
+  const std::size_t usa = 0;
+  const std::size_t last = hawk.months.size() - 1;
   CHECK(test::at(hawk, MetricAxis::country, "compute_stock_h100e", last, chn) == Approx(1200.0));
   CHECK(test::at(dealmaker, MetricAxis::country, "compute_stock_h100e", last, chn) > 2000.0);
   // the US labs are not affected (supply is ample)

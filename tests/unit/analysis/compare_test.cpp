@@ -120,6 +120,7 @@ TEST_CASE("analysis::compare: a run against itself gives exactly 0, [0, 0] and s
   CHECK(c.mismatches.empty());
   // the default set: both blocs, every country, chipmakers' revenue, non-zero investment
   std::vector<std::string> keys;
+  keys.reserve(c.rows.size());
   for (const ComparisonRow& r : c.rows) keys.push_back(r.metric + " " + r.entity);
   CHECK(keys ==
         std::vector<std::string>{"bloc/compute_stock_h100e china", "bloc/compute_stock_h100e west",
@@ -377,7 +378,8 @@ TEST_CASE("analysis::format_csv, format_json, format_table", "[analysis][compare
       CHECK_THAT(text, !Catch::Contains("nan") && !Catch::Contains("NaN"));
   }
   SECTION("ids are quoted in csv and escaped in json") {
-    RunResults odd_a = run_a(), odd_b = run_a();
+    RunResults odd_a = run_a();
+    RunResults odd_b = run_a();
     odd_a.country_ids[0] = odd_b.country_ids[0] = "a\"b,c\\";
     const Comparison odd =
         analysis::compare(odd_a, odd_b, with_metrics({"country/chip_imports_units"}));

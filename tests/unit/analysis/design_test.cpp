@@ -68,6 +68,7 @@ void require_one_point_per_stratum(const std::vector<SweepParameter>& params, co
 
 std::vector<double> evaluate(const Design& d, double (*f)(const std::vector<double>&)) {
   std::vector<double> y;
+  y.reserve(d.points.size());
   for (const auto& x : d.points) y.push_back(f(x));
   return y;
 }

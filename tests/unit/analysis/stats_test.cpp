@@ -11,13 +11,13 @@ using analysis::IntervalMethod;
 using analysis::IntervalSpec;
 
 namespace {
-const std::vector<double> kOneToFive = {1, 2, 3, 4, 5};
+const std::vector<double> one_to_five = {1, 2, 3, 4, 5};
 }  // namespace
 
 TEST_CASE("analysis::mean, sample_sd: by hand", "[analysis][stats]") {
-  CHECK(analysis::mean(kOneToFive) == 3.0);
+  CHECK(analysis::mean(one_to_five) == 3.0);
   // squares of deviations 4 + 1 + 0 + 1 + 4 = 10, over n - 1 = 4
-  CHECK(analysis::sample_sd(kOneToFive) == Approx(std::sqrt(2.5)));
+  CHECK(analysis::sample_sd(one_to_five) == Approx(std::sqrt(2.5)));
   CHECK(analysis::sample_sd(std::vector<double>{2, 4}) == Approx(std::sqrt(2.0)));
   // constant values: their mean exactly (a plain sum / n gives 0.10000000000000002) and sd 0
   CHECK(analysis::mean(std::vector<double>{0.1, 0.1, 0.1}) == 0.1);
@@ -35,8 +35,8 @@ TEST_CASE("analysis::quantile: type 7, linear between order statistics", "[analy
   CHECK(analysis::quantile(std::vector<double>{10, 20}, 0.1) == Approx(11.0));
   CHECK(analysis::quantile(std::vector<double>{7}, 0.3) == 7.0);
   SECTION("sorted input needs no copy") {
-    CHECK(analysis::quantile_sorted(kOneToFive, 0.5) == 3.0);
-    CHECK(analysis::quantile_sorted(kOneToFive, 0.125) == Approx(1.5));  // h = 0.5
+    CHECK(analysis::quantile_sorted(one_to_five, 0.5) == 3.0);
+    CHECK(analysis::quantile_sorted(one_to_five, 0.125) == Approx(1.5));  // h = 0.5
   }
 }
 
@@ -52,14 +52,14 @@ TEST_CASE("analysis::band: mean and the 5%, 50% and 95% quantiles", "[analysis][
 
 TEST_CASE("analysis::t_interval: known answers", "[analysis][stats]") {
   SECTION("diffs 1..5: mean 3, sd sqrt(2.5), t(0.975, 4) = 2.776445") {
-    const auto ci = analysis::t_interval(kOneToFive);
+    const auto ci = analysis::t_interval(one_to_five);
     REQUIRE(ci);
     // half-width 2.776445 * sqrt(2.5) / sqrt(5) = 1.963243
     CHECK(ci->low == Approx(3.0 - 1.9632431614775607).epsilon(1e-9));
     CHECK(ci->high == Approx(3.0 + 1.9632431614775607).epsilon(1e-9));
   }
   SECTION("90%: t(0.95, 4) = 2.131847, half-width 1.507443") {
-    const auto ci = analysis::t_interval(kOneToFive, 0.90);
+    const auto ci = analysis::t_interval(one_to_five, 0.90);
     REQUIRE(ci);
     CHECK(ci->high - 3.0 == Approx(1.5074433190623222).epsilon(1e-9));
   }
@@ -120,7 +120,7 @@ TEST_CASE("analysis::share_greater: strictly greater, ties are not greater", "[a
   // pairs (1, 1) tie, (2, 3) greater, (3, 2) less
   CHECK(analysis::share_greater(std::vector<double>{1, 2, 3}, std::vector<double>{1, 3, 2}) ==
         Approx(1.0 / 3.0));
-  CHECK(analysis::share_greater(kOneToFive, kOneToFive) == 0.0);
+  CHECK(analysis::share_greater(one_to_five, one_to_five) == 0.0);
 }
 
 TEST_CASE("analysis::paired_difference: B - A by replicate", "[analysis][stats]") {

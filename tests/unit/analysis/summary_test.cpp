@@ -24,7 +24,7 @@ RunResults tiny() {
   r.agent_countries = {"usa", "chn"};
   r.metrics = sim::world::metric_catalogue();
   for (auto& m : r.metrics) m.values.assign(2, std::vector<double>(2 * r.width(m.axis), 0.0));
-  auto* stock = &r.metrics[0];
+  auto* stock = &r.metrics.front();
   REQUIRE(stock->name == "compute_stock_h100e");
   // last month: replicate 0 has 100 (usa) and 10 (chn); replicate 1 has 300 and 30
   stock->values[0] = {0, 0, 100, 10};

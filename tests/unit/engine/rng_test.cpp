@@ -29,7 +29,8 @@ TEST_CASE("engine::Rng: uniform draws have the moments of U(0,1)", "[engine][rng
   // mean 1/2 and variance 1/12; with n = 200000 the standard error of the mean is ~0.00065
   Rng rng(StreamKey{123, 0, 0, 0, 1});
   const int n = 200000;
-  double sum = 0, sum_sq = 0;
+  double sum = 0;
+  double sum_sq = 0;
   for (int i = 0; i < n; ++i) {
     const double u = rng.uniform();
     REQUIRE(u >= 0.0);
@@ -45,7 +46,8 @@ TEST_CASE("engine::Rng: uniform draws have the moments of U(0,1)", "[engine][rng
 TEST_CASE("engine::Rng: normal draws have mean 0 and variance 1", "[engine][rng]") {
   Rng rng(StreamKey{5, 0, 0, 0, 1});
   const int n = 100000;
-  double sum = 0, sum_sq = 0;
+  double sum = 0;
+  double sum_sq = 0;
   for (int i = 0; i < n; ++i) {
     const double z = rng.normal();
     sum += z;

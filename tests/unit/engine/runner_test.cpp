@@ -20,14 +20,16 @@ class ToyModel final : public Model {
     trace_ += 'o';
     trace_ += std::to_string(step.index);
   }
-  void decide(const Step&, std::size_t agent, Rng& rng) override { draws_[agent] = rng.uniform(); }
-  void resolve(const Step&, const StreamFactory&) override {
+  void decide(const Step& /*step*/, std::size_t agent, Rng& rng) override {
+    draws_[agent] = rng.uniform();
+  }
+  void resolve(const Step& /*step*/, const StreamFactory& /*streams*/) override {
     double sum = 0;
     for (double d : draws_) sum += d;
     totals_.push_back(sum);
     trace_ += "r";
   }
-  void account(const Step&) override { trace_ += "a"; }
+  void account(const Step& /*step*/) override { trace_ += "a"; }
   void record(const Step& step) override {
     trace_ += "w";
     next_ = step.index + 1;
@@ -36,7 +38,7 @@ class ToyModel final : public Model {
   std::string save() const override {
     std::string bytes(sizeof next_ + totals_.size() * sizeof(double), '\0');
     std::memcpy(bytes.data(), &next_, sizeof next_);
-    std::memcpy(bytes.data() + sizeof next_, totals_.data(), totals_.size() * sizeof(double));
+    std::memcpy(&bytes[sizeof next_], totals_.data(), totals_.size() * sizeof(double));
     return bytes;
   }
   void restore(std::string_view bytes) override {
@@ -46,10 +48,12 @@ class ToyModel final : public Model {
   }
   int next_step() const override { return next_; }
 
-  std::vector<double> totals_;
-  std::string trace_;
+  const std::vector<double>& totals() const { return totals_; }
+  const std::string& trace() const { return trace_; }
 
  private:
+  std::vector<double> totals_;
+  std::string trace_;
   std::vector<double> draws_;
   int next_ = 0;
 };
@@ -60,7 +64,7 @@ std::vector<double> run_toy(int threads, std::uint64_t seed) {
   ToyModel model(1000);
   Runner runner(Calendar(Month::from_year_month(2024, 1), Month::from_year_month(2024, 12)), seed);
   runner.run(model, 0);
-  return model.totals_;
+  return model.totals();
 }
 
 }  // namespace
@@ -69,7 +73,7 @@ TEST_CASE("engine::Runner: runs the phases in order, month by month", "[engine][
   ToyModel model(3);
   Runner runner(Calendar(Month::from_year_month(2024, 1), Month::from_year_month(2024, 3)), 1);
   runner.run(model, 0);
-  CHECK(model.trace_ ==
+  CHECK(model.trace() ==
         "o0raw"
         "o1raw"
         "o2raw");
@@ -107,6 +111,6 @@ TEST_CASE("engine::Runner: a model restored from a checkpoint continues bit-iden
   second.restore(checkpoint);
   REQUIRE(second.next_step() == 5);
   runner.run(second, 0, second.next_step());
-  REQUIRE(second.totals_.size() == 12);
-  CHECK(second.totals_ == whole.totals_);  // months 6..12 drawn from the same streams
+  REQUIRE(second.totals().size() == 12);
+  CHECK(second.totals() == whole.totals());  // months 6..12 drawn from the same streams
 }

@@ -5,9 +5,6 @@
 #include "sim/world/simulation.hpp"
 #include "tests/unit/world/world_fixture.hpp"
 
-using sim::world::AgentKind;
-using sim::world::MetricAxis;
-
 namespace {
 
 /// The two-lab world with randomness (licences granted half the time), a parameter changed by

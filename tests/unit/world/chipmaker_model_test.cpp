@@ -1,5 +1,6 @@
 // Chipmakers in the running model: prices, write-downs, design-arounds and deals. Each world
 // is small enough to follow by hand; the numbers in the comments are the derivations.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/unit/world/world_fixture.hpp"
@@ -33,9 +34,8 @@ agents:
 }
 
 bool logged(const sim::world::RunResults& r, const std::string& kind, int month) {
-  for (const auto& e : r.events)
-    if (e.kind == kind && e.month == month) return true;
-  return false;
+  return std::ranges::any_of(r.events,
+                             [&](const auto& e) { return e.kind == kind && e.month == month; });
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 
 /// From 2024-03 the chn lab needs a licence that is granted with probability 1/2 (one draw a
 /// month per licence), so replicates differ from each other.
-const std::string kLicence = R"(policies:
+const std::string licence = R"(policies:
   - {id: licence, kind: export_control, issuer: usa, from: 2024-03, products: [gpu],
      destinations: [chn], treatment: licence_required,
      licence: {approval_probability: 0.5, delay_months: 0}}
@@ -18,8 +18,8 @@ const std::string kLicence = R"(policies:
 
 /// The same, plus a 50% US tariff on chips from twn from 2024-09: a different scenario that
 /// follows the same path until then.
-const std::string kLicenceAndTariff =
-    kLicence +
+const std::string licence_and_tariff =
+    licence +
     R"(  - {id: tariff, kind: tariff, issuer: usa, from: 2024-09, origins: [twn], rate: 0.5}
 )";
 
@@ -28,8 +28,8 @@ const std::string kLicenceAndTariff =
 TEST_CASE("crn: replicate r of two scenarios is identical until their policies differ",
           "[world][crn][determinism]") {
   constexpr std::uint64_t kReplicates = 6;
-  const auto a = test::run_text(test::two_lab_world(kLicence), {}, kReplicates);
-  const auto b = test::run_text(test::two_lab_world(kLicenceAndTariff), {}, kReplicates);
+  const auto a = test::run_text(test::two_lab_world(licence), {}, kReplicates);
+  const auto b = test::run_text(test::two_lab_world(licence_and_tariff), {}, kReplicates);
   const std::size_t cn = test::agent(a, "lab-cn");
   const std::size_t us = test::agent(a, "lab-us");
   const std::size_t september = 8;  // 2024-09

@@ -60,8 +60,8 @@ TEST_CASE("run_world: first_replicate_flows sees the first replicate's flows mon
 
   std::vector<std::size_t> expected;
   for (std::size_t t = 0; t < 12; ++t) expected.push_back(2 * t);
-  CHECK(sizes == expected);  // once a month, on replicate 0 only
-  REQUIRE(r.flows.size() == 3 * 22);
+  CHECK(sizes == expected);                        // once a month, on replicate 0 only
+  REQUIRE(r.flows.size() == std::size_t{3} * 22);  // 3 replicates of 22 flows
   REQUIRE(seen.size() == 22);
   for (std::size_t i = 0; i < seen.size(); ++i) {  // the first 22 rows of the table
     CHECK(seen[i].replicate == 0);

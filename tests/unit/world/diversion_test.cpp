@@ -86,7 +86,8 @@ TEST_CASE("market: min-cost flow routes each buyer through its cheaper legal pat
 )"));
   const std::size_t lab_us = test::agent(r, "lab-us");
   const std::size_t lab_cn = test::agent(r, "lab-cn");
-  const int usa = 0, twn = 2;
+  const int usa = 0;
+  const int twn = 2;
   for (std::size_t t = 1; t < 6; ++t) {
     INFO("month " << t);
     CHECK(test::at(r, MetricAxis::agent, "units_bought", t, lab_us) == Approx(100.0));

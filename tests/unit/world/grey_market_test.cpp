@@ -92,7 +92,9 @@ TEST_CASE("grey market: a lab with risk tolerance splits its budget between lega
   }
   // what each channel delivered, and what the diverted chips were paid: a flow's value is
   // units x list price; the lab paid 1.5 x that
-  double grey_units = 0, grey_value = 0, lite_units = 0;
+  double grey_units = 0;
+  double grey_value = 0;
+  double lite_units = 0;
   for (const auto& f : r.flows) {
     if (f.buyer != static_cast<int>(lab_cn) || f.month == 0) continue;
     if (f.channel == Channel::diverted) {
@@ -105,7 +107,7 @@ TEST_CASE("grey market: a lab with risk tolerance splits its budget between lega
       lite_units += f.units;
     }
   }
-  const double months = static_cast<double>(r.months.size() - 1);
+  const auto months = static_cast<double>(r.months.size() - 1);
   CHECK(grey_units == Approx(20.0 * months));
   CHECK(grey_value == Approx(20.0 * 10000.0 * months));
   CHECK(lite_units == Approx(150.0 * months));

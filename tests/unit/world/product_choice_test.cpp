@@ -55,9 +55,12 @@ agents:
 
 /// Expected units of a and b a month for choice sensitivity beta, following the code's steps.
 std::pair<double, double> expected_units(double beta) {
-  const double budget = 1.2e6, price_a = 10000, price_b = 12500;
-  const double w_a = 1.0, w_b = std::exp(beta * (0.8 - 1.0));  // a is the best value
-  const double ask_a = budget * w_a / (w_a + w_b) / price_a;   // first pass: the logit split
+  const double budget = 1.2e6;
+  const double price_a = 10000;
+  const double price_b = 12500;
+  const double w_a = 1.0;
+  const double w_b = std::exp(beta * (0.8 - 1.0));            // a is the best value
+  const double ask_a = budget * w_a / (w_a + w_b) / price_a;  // first pass: the logit split
   const double ask_b = budget * w_b / (w_a + w_b) / price_b;
   const double demand = budget / price_a;        // market demand, H100e
   const double top_up = demand - ask_a - ask_b;  // second pass: cheapest, a

@@ -61,7 +61,8 @@ TEST_CASE("wafer split: products on one node share it by run rate, water-filled"
           "[world][chipmaker][wafers]") {
   const auto r = test::run_text(world("14"));
   const std::size_t maker = test::agent(r, "maker");
-  const std::size_t big = 0, fresh = 1;
+  const std::size_t big = 0;
+  const std::size_t fresh = 1;
   const auto wafers = [&](std::size_t t, std::size_t product) {
     return test::at(r, MetricAxis::product, "wafers_started", t, product);
   };
@@ -124,7 +125,8 @@ TEST_CASE("wafer split: when every product is short, shares follow the run rates
   // what each wants, so that is the split: 2 to 1, not the 1 to 1 that filling both orders in
   // the same proportion gives in month 5 (8 and 8 wanted).
   const auto r = test::run_text(world("10"));
-  const std::size_t big = 0, fresh = 1;
+  const std::size_t big = 0;
+  const std::size_t fresh = 1;
   const auto wafers = [&](std::size_t t, std::size_t product) {
     return test::at(r, MetricAxis::product, "wafers_started", t, product);
   };
