@@ -1,7 +1,7 @@
 # Thin wrapper over tools/install-deps.sh, the CMake presets and the chipsim binary.
 # Quick start: `make run` and `make test` (see README.md).
-# `make lint` runs clang-tidy over the whole tree (not yet part of `make test`: see
-# docs/development.md, "Static analysis").
+# `make lint` runs clang-tidy over the whole tree (also part of `make test`: docs/development.md,
+# "Static analysis").
 # `make bench` measures speed and memory into docs/performance.md (tools/bench --help).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RESULTS ?= results/h20-2025.h5
@@ -25,10 +25,12 @@ define stage
 	ctest --preset $(1) -j $(JOBS)
 endef
 
-# The release build's tests, then the same under AddressSanitizer + UBSan, then the tests
-# labelled `parallel` under ThreadSanitizer (docs/development.md, "Sanitizers").
+# The release build's tests (with MPI's: docs/distributed.md), clang-tidy over the whole tree
+# with zero warnings, then the tests under AddressSanitizer + UBSan, then the tests labelled
+# `parallel` under ThreadSanitizer (docs/development.md, "Sanitizers", "Static analysis").
 test: deps
 	$(call stage,ci)
+	JOBS=$(JOBS) tools/lint build/ci
 	$(call stage,asan)
 	$(call stage,tsan)
 

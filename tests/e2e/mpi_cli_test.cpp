@@ -30,10 +30,10 @@ using e2e::quote;
 
 namespace {
 
-const std::string kData = CHIPSIM_TEST_DATA_DIR;
-const std::string kSmall = kData + "/e2e/small.yaml";            // 12 months, five agents
-const std::string kGrid = kData + "/sweeps/grid.yaml";           // 3 x 2 points, 2 replicates
-const std::string kLongGrid = kData + "/sweeps/long_grid.yaml";  // the same, 10 replicates
+const std::string data_dir = CHIPSIM_TEST_DATA_DIR;
+const std::string small_scenario = data_dir + "/e2e/small.yaml";  // 12 months, five agents
+const std::string grid_sweep = data_dir + "/sweeps/grid.yaml";    // 3 x 2 points, 2 replicates
+const std::string long_grid_sweep = data_dir + "/sweeps/long_grid.yaml";  // the same, 10 replicates
 
 /// `mpirun -np K chipsim` as a shell command, arguments to follow.
 std::string mpirun(int processes) {
@@ -80,7 +80,7 @@ std::size_t part_count(const std::string& output) {
 
 /// A shell test: OUT.parts/ holds at least `n` part files.
 std::string parts_at_least(std::size_t n) {
-  return "set -- \"$OUT.parts\"/p*.h5; [ -e \"$1\" ] && [ $# -ge " + std::to_string(n) + " ]";
+  return R"(set -- "$OUT.parts"/p*.h5; [ -e "$1" ] && [ $# -ge )" + std::to_string(n) + " ]";
 }
 
 /// Inode and modification time of each part file: a part run again would be a new file.
@@ -112,8 +112,8 @@ TEST_CASE("cli mpi: run --replicates over 1 and 2 processes writes the bytes of 
           "[e2e][cli][mpi]") {
   e2e::TempDir tmp;
   // 4 replicates with a checkpoint: metrics, flows, events and checkpoints all gathered
-  const std::string options =
-      " run " + quote(kSmall) + " --replicates 4 --seed 7 --checkpoint-at 2024-06 --threads 1 -q";
+  const std::string options = " run " + quote(small_scenario) +
+                              " --replicates 4 --seed 7 --checkpoint-at 2024-06 --threads 1 -q";
   const std::string single = tmp / "single.h5";
   REQUIRE(chipsim(options + " -o " + quote(single)).status == 0);
   for (const int processes : {1, 2, 3}) {
@@ -122,7 +122,7 @@ TEST_CASE("cli mpi: run --replicates over 1 and 2 processes writes the bytes of 
     const e2e::Outcome o = e2e::capture(mpirun(processes) + options + " -o " + quote(out));
     INFO(o.out << o.err);
     REQUIRE(o.status == 0);
-    CHECK(bytes_besides_created(out, single) == "");
+    CHECK_THAT(bytes_besides_created(out, single), Catch::Matchers::Equals(""));
     CHECK_FALSE(fs::exists(out + ".parts"));
   }
   // what the file holds, checked by hand: 4 replicates, the checkpoint of each
@@ -141,12 +141,14 @@ TEST_CASE("cli mpi: a sweep over 2 processes writes the bytes of one process",
           "[e2e][cli][mpi][sweep]") {
   e2e::TempDir tmp;
   const std::string single = tmp / "single.h5";
-  REQUIRE(chipsim("sweep -q --threads 1 " + quote(kGrid) + " -o " + quote(single)).status == 0);
+  REQUIRE(chipsim("sweep -q --threads 1 " + quote(grid_sweep) + " -o " + quote(single)).status ==
+          0);
   const std::string two = tmp / "two.h5";
-  const e2e::Outcome o = e2e::capture(mpirun(2) + " sweep " + quote(kGrid) + " -o " + quote(two));
+  const e2e::Outcome o =
+      e2e::capture(mpirun(2) + " sweep " + quote(grid_sweep) + " -o " + quote(two));
   INFO(o.out << o.err);
   REQUIRE(o.status == 0);
-  CHECK(bytes_besides_created(two, single) == "");
+  CHECK_THAT(bytes_besides_created(two, single), Catch::Matchers::Equals(""));
   // the summary is printed once, by the first process: 6 points of 2 replicates
   const std::string done = "sweep small-grid: 6 points x 2 replicates (grid), 12 units run";
   const auto first = o.out.find(done);
@@ -160,7 +162,7 @@ TEST_CASE("cli mpi: a failing unit stops the job with one clear error and no res
   e2e::TempDir tmp;
   // the third point's budget overflows in its third month (docs/model.md, numeric safety)
   const std::string sweep = tmp / "overflow.yaml";
-  std::ofstream(sweep) << "sweep:\n  name: overflow\n  base: " << kSmall
+  std::ofstream(sweep) << "sweep:\n  name: overflow\n  base: " << small_scenario
                        << "\n  replicates: 2\n"
                           "  set: {agents.lab-us.budget_growth_per_year: 100}\n"
                           "parameters:\n  - path: agents.lab-us.budget_usd_per_month\n"
@@ -183,7 +185,7 @@ TEST_CASE("cli mpi: a failing unit stops the job with one clear error and no res
   // a run whose every replicate fails: the same, from `run`
   const std::string run_out = tmp / "run.h5";
   const e2e::Outcome r = e2e::capture(
-      mpirun(2) + " run " + quote(kSmall) + " --replicates 3 -q --set " +
+      mpirun(2) + " run " + quote(small_scenario) + " --replicates 3 -q --set " +
       "agents.lab-us.budget_usd_per_month=1.0e308 --set agents.lab-us.budget_growth_per_year=100" +
       " -o " + quote(run_out));
   INFO(r.out << r.err);
@@ -199,12 +201,12 @@ TEST_CASE("cli mpi: a killed MPI sweep resumes on any number of processes",
           "[e2e][cli][mpi][sweep][resume]") {
   e2e::TempDir tmp;
   const std::string reference = tmp / "reference.h5";
-  REQUIRE(chipsim("sweep -q --threads 1 " + quote(kLongGrid) + " -o " + quote(reference)).status ==
-          0);
+  REQUIRE(chipsim("sweep -q --threads 1 " + quote(long_grid_sweep) + " -o " + quote(reference))
+              .status == 0);
   // 60 units on 2 processes, the job killed (mpirun and both processes) after 5 parts
   const std::string out = tmp / "killed.h5";
   const std::string start =
-      mpirun(2) + " sweep -q --threads 1 " + quote(kLongGrid) + " -o \"$OUT\"";
+      mpirun(2) + " sweep -q --threads 1 " + quote(long_grid_sweep) + " -o \"$OUT\"";
   e2e::Killed k = e2e::kill_when(start, out, parts_at_least(5), false, true);
   REQUIRE(k.status == 137);  // else the sweep ended before it could be killed
   CHECK_FALSE(k.output_seen);
@@ -231,12 +233,13 @@ TEST_CASE("cli mpi: a killed MPI sweep resumes on any number of processes",
   CHECK_THAT(o.out, Catch::Contains("resuming " + out + ": " + std::to_string(before.size()) +
                                     " of 60 units done, " + std::to_string(60 - before.size()) +
                                     " to run"));
-  CHECK(bytes_besides_created(out, reference) == "");
+  CHECK_THAT(bytes_besides_created(out, reference), Catch::Matchers::Equals(""));
 }
 
 TEST_CASE("cli mpi: a killed MPI run resumes with run --resume", "[e2e][cli][mpi][resume]") {
   e2e::TempDir tmp;
-  const std::string options = " run " + quote(kSmall) + " --replicates 40 --seed 3 --threads 1 -q";
+  const std::string options =
+      " run " + quote(small_scenario) + " --replicates 40 --seed 3 --threads 1 -q";
   const std::string reference = tmp / "reference.h5";
   REQUIRE(chipsim(options + " -o " + quote(reference)).status == 0);
   const std::string out = tmp / "killed.h5";
@@ -262,32 +265,33 @@ TEST_CASE("cli mpi: a killed MPI run resumes with run --resume", "[e2e][cli][mpi
   CHECK_THAT(o.out,
              Catch::Contains("resuming " + out + ": " + std::to_string(done) +
                              " of 40 replicates done, " + std::to_string(40 - done) + " to run"));
-  CHECK(bytes_besides_created(out, reference) == "");
+  CHECK_THAT(bytes_besides_created(out, reference), Catch::Matchers::Equals(""));
   CHECK_FALSE(fs::exists(out + ".parts"));
 }
 
 TEST_CASE("cli mpi: commands other than run and sweep refuse to run in several processes",
           "[e2e][cli][mpi]") {
-  const e2e::Outcome o = e2e::capture(mpirun(2) + " validate " + quote(kSmall));
+  const e2e::Outcome o = e2e::capture(mpirun(2) + " validate " + quote(small_scenario));
   CHECK(o.status == 2);
   const std::string error = "only run and sweep share their work over MPI processes";
   const auto at = o.err.find(error);
   CHECK(at != std::string::npos);
   CHECK(o.err.find(error, at + 1) == std::string::npos);
   // one process under mpirun is an ordinary run
-  CHECK(e2e::capture(mpirun(1) + " validate -q " + quote(kSmall)).status == 0);
+  CHECK(e2e::capture(mpirun(1) + " validate -q " + quote(small_scenario)).status == 0);
 }
 
 TEST_CASE("cli mpi: the example Slurm script runs a sweep on one node, outside Slurm",
           "[e2e][cli][mpi][sweep]") {
   e2e::TempDir tmp;
   const std::string reference = tmp / "reference.h5";
-  REQUIRE(chipsim("sweep -q --threads 1 " + quote(kGrid) + " -o " + quote(reference)).status == 0);
+  REQUIRE(chipsim("sweep -q --threads 1 " + quote(grid_sweep) + " -o " + quote(reference)).status ==
+          0);
   // what sbatch would do: run the script with the job's variables; mpirun starts one process
   // on this machine (one node), which runs every unit with SLURM_CPUS_PER_TASK threads
   const std::string out = tmp / "slurm/sweep.h5";
   const std::string env =
-      "SWEEP=" + quote(kGrid) + " OUT=" + quote(out) + " CHIPSIM=" + quote(CHIPSIM_BINARY) +
+      "SWEEP=" + quote(grid_sweep) + " OUT=" + quote(out) + " CHIPSIM=" + quote(CHIPSIM_BINARY) +
       " SLURM_CPUS_PER_TASK=2 OMPI_MCA_btl_vader_single_copy_mechanism=none" +
       (::geteuid() == 0 ? " OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" : "");
   const e2e::Outcome o =
@@ -296,5 +300,5 @@ TEST_CASE("cli mpi: the example Slurm script runs a sweep on one node, outside S
   INFO(o.out << o.err);
   REQUIRE(o.status == 0);
   CHECK_THAT(o.out, Catch::Contains("chipsim sweep: results in " + out));
-  CHECK(bytes_besides_created(out, reference) == "");
+  CHECK_THAT(bytes_besides_created(out, reference), Catch::Matchers::Equals(""));
 }
