@@ -1,17 +1,21 @@
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace e2e {
@@ -414,6 +418,30 @@ inline std::vector<std::string> files_in(const std::string& folder, const std::s
       found.push_back(entry.path().string());
   }
   return found;
+}
+
+/// The part files in OUT.parts/ (docs/cli.md, sweep).
+inline std::size_t part_count(const std::string& output) {
+  return files_in(output + ".parts", "p", ".h5").size();
+}
+
+/// A shell test for kill_when: OUT.parts/ holds at least `n` part files.
+inline std::string parts_at_least(std::size_t n) {
+  return R"(set -- "$OUT.parts"/p*.h5; [ -e "$1" ] && [ $# -ge )" + std::to_string(n) + " ]";
+}
+
+/// Inode and modification time of each part file in OUT.parts/, by name: a part run again
+/// would be a new file.
+inline std::map<std::string, std::pair<std::uint64_t, std::int64_t>> part_identities(
+    const std::string& out) {
+  std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ids;
+  for (const std::string& path : files_in(out + ".parts", "p", ".h5")) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw std::runtime_error(path + ": cannot stat");
+    ids[std::filesystem::path(path).filename().string()] = {
+        st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
+  }
+  return ids;
 }
 
 }  // namespace e2e

@@ -5,7 +5,6 @@
 // Built only when CMake finds MPI (the ci preset; the sanitizer presets build without it).
 // mpirun gets --oversubscribe (more processes than cores are fine here) and, as root (as CI
 // runs), --allow-run-as-root.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,9 @@
 
 namespace fs = std::filesystem;
 using e2e::chipsim;
+using e2e::part_count;
+using e2e::part_identities;
+using e2e::parts_at_least;
 using e2e::quote;
 
 namespace {
@@ -72,28 +74,6 @@ std::string bytes_besides_created(const std::string& a, const std::string& b) {
   }
   if (stamps.size() > 1) report += std::to_string(stamps.size()) + " timestamps in " + a + "\n";
   return report;
-}
-
-std::size_t part_count(const std::string& output) {
-  return e2e::files_in(output + ".parts", "p", ".h5").size();
-}
-
-/// A shell test: OUT.parts/ holds at least `n` part files.
-std::string parts_at_least(std::size_t n) {
-  return R"(set -- "$OUT.parts"/p*.h5; [ -e "$1" ] && [ $# -ge )" + std::to_string(n) + " ]";
-}
-
-/// Inode and modification time of each part file: a part run again would be a new file.
-std::map<std::string, std::pair<std::uint64_t, std::int64_t>> part_identities(
-    const std::string& out) {
-  std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ids;
-  for (const std::string& path : e2e::files_in(out + ".parts", "p", ".h5")) {
-    struct stat st {};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    ids[fs::path(path).filename().string()] = {
-        st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
-  }
-  return ids;
 }
 
 /// Every file in `folder` whose name holds ".tmp": a write cut short.

@@ -5,7 +5,6 @@
 //
 // The sweep files are in tests/data/sweeps; all of them run tests/data/e2e/small.yaml
 // (12 months, five agents), so a unit (one point, one replicate) takes a few milliseconds.
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -35,6 +34,9 @@
 namespace fs = std::filesystem;
 using e2e::chipsim;
 using e2e::differences_besides_created;
+using e2e::part_count;
+using e2e::part_identities;
+using e2e::parts_at_least;
 using e2e::quote;
 
 namespace {
@@ -97,10 +99,6 @@ std::vector<std::string> singles(const std::vector<std::vector<std::string>>& ro
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(row.size() == 1 ? row.front() : "<not one field>");
   return out;
-}
-
-std::size_t part_count(const std::string& output) {
-  return e2e::files_in(output + ".parts", "p", ".h5").size();
 }
 
 std::size_t entries_in(const fs::path& folder) {
@@ -352,24 +350,6 @@ TEST_CASE("cli sweep: --max-units stops early and --resume finishes the same fil
   CHECK(part_count(morris) == 7);
   CHECK(chipsim("sweep -q --resume " + quote(morris)).status == 0);
   CHECK_THAT(differences_besides_created(morris, morris_reference), Catch::Matchers::Equals(""));
-}
-
-/// A shell test: OUT.parts/ holds at least `n` part files.
-std::string parts_at_least(std::size_t n) {
-  return R"(set -- "$OUT.parts"/p*.h5; [ -e "$1" ] && [ $# -ge )" + std::to_string(n) + " ]";
-}
-
-/// Inode and modification time of each part file: a part run again would be a new file.
-std::map<std::string, std::pair<std::uint64_t, std::int64_t>> part_identities(
-    const std::string& out) {
-  std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ids;
-  for (const std::string& path : e2e::files_in(out + ".parts", "p", ".h5")) {
-    struct stat st {};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    ids[fs::path(path).filename().string()] = {
-        st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
-  }
-  return ids;
 }
 
 TEST_CASE("cli sweep: a sweep killed with SIGKILL at any stage resumes to the same file",
