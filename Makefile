@@ -25,14 +25,14 @@ define stage
 	ctest --preset $(1) -j $(JOBS)
 endef
 
-# The release build's tests (with MPI's: docs/distributed.md), clang-tidy over the whole tree
-# with zero warnings, then the tests under AddressSanitizer + UBSan, then the tests labelled
-# `parallel` under ThreadSanitizer (docs/development.md, "Sanitizers", "Static analysis").
+# The release build's tests (with MPI's: docs/distributed.md), the tests under AddressSanitizer
+# + UBSan, the tests labelled `parallel` under ThreadSanitizer, then clang-tidy over the whole
+# tree with zero warnings (docs/development.md, "Sanitizers", "Static analysis").
 test: deps
 	$(call stage,ci)
-	JOBS=$(JOBS) tools/lint build/ci
 	$(call stage,asan)
 	$(call stage,tsan)
+	JOBS=$(JOBS) tools/lint build/ci
 
 # clang-tidy over the whole tree (.clang-tidy; docs/development.md, "Static analysis")
 lint: deps
