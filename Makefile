@@ -32,7 +32,6 @@ test: deps
 	$(call stage,ci)
 	$(call stage,asan)
 	$(call stage,tsan)
-	JOBS=$(JOBS) tools/lint build/ci
 
 # clang-tidy over the whole tree (.clang-tidy; docs/development.md, "Static analysis")
 lint: deps
